@@ -1,0 +1,108 @@
+"""Every expected failure is a ProvisionerError: the CLI reports it as one line and exits 1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding about the configuration, anchored to a place in a file."""
+
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}:{self.col}: {self.path}: {prefix}{self.message}"
+
+
+class ProvisionerError(Exception):
+    """Root of every error the user can cause or fix; never carries a secret value."""
+
+
+class ConfigError(ProvisionerError):
+    """The configuration is invalid; carries every diagnostic of the run, not just the first."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(sorted(diagnostics))
+        count = len(self.diagnostics)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in the configuration")
+
+
+class SecretError(ProvisionerError):
+    """A credential reference could not be resolved (the message names the reference only)."""
+
+
+class StateError(ProvisionerError):
+    """The state store cannot be opened, read or written."""
+
+
+class LockHeldError(StateError):
+    """Another process holds the apply lock."""
+
+
+class PlanError(ProvisionerError):
+    """The plan cannot be made or must not be applied."""
+
+
+class UnsafePlanError(PlanError):
+    """The plan exceeds a safety threshold and needs --force."""
+
+
+class StalePlanError(PlanError):
+    """A saved plan no longer matches the config or the observed state."""
+
+
+class TaskError(ProvisionerError):
+    """A manual task cannot be found or changed as asked."""
+
+
+class ConnectorError(ProvisionerError):
+    """A platform call failed; subclasses say how, so callers can retry or report."""
+
+    retryable = False
+
+
+class AuthError(ConnectorError):
+    """Credentials were refused (bad key, signature, session); retrying does not help."""
+
+
+class RateLimitedError(ConnectorError):
+    """The platform throttled us; `retry_after` is the wait it asked for, in seconds."""
+
+    retryable = True
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class NotFoundError(ConnectorError):
+    """The resource does not exist on the platform."""
+
+
+class ConflictError(ConnectorError):
+    """The platform refused because the name is taken or the state changed underneath."""
+
+
+class InvalidError(ConnectorError):
+    """The platform refused the request as invalid (missing or bad argument)."""
+
+
+class TransientError(ConnectorError):
+    """A temporary failure (timeout, 5xx, service busy); the same call may succeed later."""
+
+    retryable = True
+
+
+class CallTimeoutError(TransientError):
+    """The call timed out: it may or may not have taken effect on the platform."""

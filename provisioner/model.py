@@ -1,0 +1,159 @@
+"""The configuration language as typed, immutable values (DESIGN §2).
+
+These models are the single source of the JSON Schema in `schemas/` (`provisioner schema`).
+They check shape and types only; cross-references, naming rules and policies are checked by
+`provisioner.config.checks`, which can name every offending place at once.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+BUILTIN_PLATFORMS = ("tmall", "taobao", "pinduoduo", "douyin", "kuaishou", "jd")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Names = tuple[str, ...]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors, values are never coerced, instances never change."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, populate_by_name=True, revalidate_instances="never"
+    )
+
+
+def _reject_plaintext(value: Any) -> Any:
+    if isinstance(value, str | int | float):
+        raise PydanticCustomError(
+            "plaintext_secret",
+            "plaintext credential: write {env: NAME} or {file: PATH} instead (value not shown)",
+        )
+    return value
+
+
+class SecretRef(Strict):
+    """Where a secret lives: an environment variable or a file, never the value itself."""
+
+    env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="Environment variable name")
+    file: str | None = Field(None, min_length=1, description="Path to a file holding the value; ~ expands")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SecretRef:
+        if (self.env is None) == (self.file is None):
+            raise PydanticCustomError("secret_ref", "a secret reference needs exactly one of env or file")
+        return self
+
+
+SecretValue = Annotated[SecretRef, BeforeValidator(_reject_plaintext)]
+
+
+class StateSettings(Strict):
+    backend: Literal["sqlite", "postgres"] = "sqlite"
+    path: str = Field(".provisioner/state.db", description="SQLite file, relative to the config")
+    dsn: SecretValue | None = Field(None, description="PostgreSQL DSN (a secret reference)")
+
+
+class Safety(Strict):
+    max_delete_percent: float = Field(30, ge=0, le=100)
+    max_update_percent: float = Field(50, ge=0, le=100)
+    min_accounts: int = Field(10, ge=0)
+
+
+class Policy(Strict):
+    """Deny permissions to roles (globs over role template names), or require agent fields."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    roles: Names = ("*",)
+    except_roles: Names = ()
+    deny: Names = Field((), description="Globs over canonical permission names")
+    require_agent_fields: tuple[Literal["name", "phone"], ...] = ()
+
+
+class Settings(Strict):
+    state: StateSettings = StateSettings()
+    safety: Safety = Safety()
+    policies: tuple[Policy, ...] = ()
+
+
+class Group(Strict):
+    description: str = ""
+
+
+class Shop(Strict):
+    platform: str = Field(json_schema_extra={"examples": list(BUILTIN_PLATFORMS)})
+    name: str = ""
+    main_account: str | None = Field(None, description="Tmall/Taobao: sub-accounts are MAIN:NICK")
+    endpoint: str | None = Field(None, description='"sandbox", a URL, or omitted for the real API')
+    credentials: dict[str, SecretValue] = {}
+    rate_limit: float | None = Field(
+        None, gt=0, description="Requests per second for this shop's app key (default: per platform)"
+    )
+    unmanaged: Literal["report", "remove", "ignore"] = "report"
+    protected: Names = Field((), description="Nicknames never modified or deleted")
+    groups: dict[str, Group] = {}
+    retired: bool = Field(False, description="The shop is gone: forget its recorded resources")
+
+
+class NativeRole(Strict):
+    permission_codes: Names = ()
+    roles: Names = Field((), description="Existing platform role names this template binds to")
+
+
+class Role(Strict):
+    description: str = ""
+    extends: Names = ()
+    permissions: Names = ()
+    native: dict[str, NativeRole] = {}
+
+
+class Shift(Strict):
+    days: tuple[Day, ...] = Field(min_length=1)
+    from_: str = Field(alias="from", description='"HH:MM"')
+    to: str = Field(description='"HH:MM"')
+
+
+class Schedule(Strict):
+    timezone: str = "Asia/Shanghai"
+    shifts: tuple[Shift, ...] = Field(min_length=1)
+
+
+class Account(Strict):
+    shop: str
+    nickname: str = Field(min_length=1)
+    roles: Names = ()
+    dispatch: bool | None = None
+    reception_limit: int | None = Field(None, ge=0, le=10000)
+    schedule: str | None = None
+    groups: Names = ()
+
+
+class Agent(Strict):
+    name: str | None = None
+    phone: str | None = Field(None, description="Personal data: masked in every output")
+    status: Literal["active", "disabled"] = "active"
+    previously: Names = Field((), description="Former person ids: a rename, not a new person")
+    accounts: tuple[Account, ...] = ()
+
+
+class Config(Strict):
+    """A whole configuration: every file of a config directory merged."""
+
+    version: Literal[1]
+    settings: Settings = Settings()
+    shops: dict[str, Shop] = {}
+    roles: dict[str, Role] = {}
+    schedules: dict[str, Schedule] = {}
+    agents: dict[str, Agent] = {}
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****0001: enough to recognise, not enough to call."""
+    if not phone:
+        return phone
+    if len(phone) <= 4:
+        return "*" * len(phone)
+    return phone[:3] + "*" * max(len(phone) - 7, 1) + phone[-4:]
