@@ -1,0 +1,1 @@
+"""Planning: desired + recorded + live state in, one immutable Plan out (DESIGN §3)."""

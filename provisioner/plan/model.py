@@ -1,0 +1,114 @@
+"""The Plan: the single source of truth for every renderer and for apply.
+
+A Plan is immutable and self-contained: it can be written to a file (`plan --out`), read back
+and applied later, and it never holds a secret or a phone number.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+from provisioner.resources import Address, Change, FieldValue, Resource
+
+Direction = Literal["gain", "loss"]
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A readable field whose live value differs from what was last applied: a change outside git."""
+
+    address: Address
+    field: str
+    recorded: FieldValue
+    live: FieldValue
+
+
+@dataclass(frozen=True)
+class Unmanaged:
+    """An account that exists on the platform but is neither declared nor recorded."""
+
+    address: Address
+    platform: str
+    mode: Literal["report", "remove", "ignore"]
+    fields: tuple[tuple[str, FieldValue], ...] = ()
+
+
+@dataclass(frozen=True)
+class AccessChange:
+    """One person gaining or losing one canonical permission on one shop."""
+
+    agent: str
+    shop: str
+    nickname: str
+    permission: str
+    risk: str
+    direction: Direction
+
+
+@dataclass(frozen=True)
+class PendingTask:
+    """A manual task opened by an earlier apply and not yet done: shown, not planned again."""
+
+    task_id: int
+    address: Address
+    action: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    create: int
+    update: int
+    delete: int
+    manual: int
+    unchanged: int
+
+    @property
+    def total(self) -> int:
+        return self.create + self.update + self.delete
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every change, in apply order, with everything a reviewer needs to judge it.
+
+    `digest` binds a saved plan to what was observed: it covers the config, the recorded
+    state and the live state the plan was made from. `unsafe` holds the reasons apply refuses
+    without `--force`; `adopt` lists declared resources found live and unrecorded with nothing
+    to change, which apply records so they become managed.
+    """
+
+    changes: tuple[Change, ...] = ()
+    unchanged: int = 0
+    drift: tuple[Drift, ...] = ()
+    unmanaged: tuple[Unmanaged, ...] = ()
+    access_delta: tuple[AccessChange, ...] = ()
+    pending: tuple[PendingTask, ...] = ()
+    warnings: tuple[str, ...] = ()
+    unsafe: tuple[str, ...] = ()
+    adopt: tuple[Resource, ...] = ()
+    forget: tuple[Address, ...] = ()
+    platforms: tuple[tuple[str, str], ...] = ()
+    config_digest: str = ""
+    state_digest: str = ""
+    digest: str = ""
+    config_path: str = ""
+    created_at: str = ""
+    format_version: str = field(default="1")
+
+    @cached_property
+    def summary(self) -> Summary:
+        actions = Counter(change.action for change in self.changes)
+        manual = sum(1 for change in self.changes if change.execution == "manual")
+        return Summary(actions["create"], actions["update"], actions["delete"], manual, self.unchanged)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def is_safe(self) -> bool:
+        return not self.unsafe
