@@ -1,0 +1,14 @@
+"""One module per command; `register` adds them all to the group."""
+
+from __future__ import annotations
+
+import click
+
+from provisioner.cli.commands import schema, validate
+
+MODULES = (validate, schema)
+
+
+def register(group: click.Group) -> None:
+    for module in MODULES:
+        group.add_command(module.command)

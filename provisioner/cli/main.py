@@ -1,0 +1,64 @@
+"""`provisioner`: the entry point, the command group and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+import click
+
+from provisioner import __version__
+from provisioner.cli import commands
+from provisioner.cli.output import error
+from provisioner.errors import ConfigError, ProvisionerError
+
+
+class _Group(click.Group):
+    """Turns expected failures into one line on stderr and exit 1; tracebacks only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            for diagnostic in exc.diagnostics:
+                click.echo(str(diagnostic), err=True)
+            error(str(exc))
+        except ProvisionerError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            error(str(exc))
+        ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="provisioner")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Customer-service staff access as code: plan and apply sub-accounts on every shop."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+commands.register(cli)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code instead of exiting, for tests and embedding."""
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="provisioner", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return 1
+    except click.exceptions.Abort:
+        error("aborted")
+        return 1
+    return code if isinstance(code, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

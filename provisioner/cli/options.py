@@ -1,0 +1,41 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+config_option = click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Config file, or directory whose *.yaml/*.yml files are merged.",
+)
+
+
+def format_option(*choices: str, default: str) -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+shop_option = click.option(
+    "--shop",
+    "shops",
+    multiple=True,
+    metavar="SHOP",
+    help="Only this shop (repeatable).",
+)

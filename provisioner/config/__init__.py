@@ -1,0 +1,1 @@
+"""Reading a config directory into a validated `Config`, with every error located (DESIGN §2)."""
