@@ -1,0 +1,108 @@
+"""`StateReader`: what planning gets. Reading never writes, and opening never creates a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from provisioner.errors import TaskError
+from provisioner.resources import Address, Resource
+from provisioner.state import lock, recorded, runlog, tasklog
+from provisioner.state.database import Database
+from provisioner.state.digest import digest
+from provisioner.state.values import ApplyRun, LockInfo, Task, TaskStatus
+
+
+class StateReader:
+    """Read-only access to the recorded state, tasks, history and lock.
+
+    Every method is one consistent snapshot. Safe to share between threads.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @classmethod
+    def open(cls, path: Path) -> StateReader:
+        """Open `path` read-only. A missing or empty file reads as an empty state.
+
+        Raises StateError naming `path` if it is not a provisioner state database or its schema
+        is newer (upgrade provisioner) or older (a writer must migrate it first).
+        """
+        return cls(Database.readonly(path))
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    def resources(self, shop: str | None = None) -> dict[Address, Resource]:
+        """Recorded resources (fields and remote ids), of one shop or all, in address order."""
+        with self._db.reading() as conn:
+            return recorded.select(conn, shop)
+
+    def shops(self) -> frozenset[str]:
+        """Shops that have recorded resources."""
+        with self._db.reading() as conn:
+            return recorded.shops(conn)
+
+    def protected(self, shop: str) -> frozenset[str]:
+        """The protected nicknames recorded for `shop`."""
+        with self._db.reading() as conn:
+            return recorded.protected(conn, shop)
+
+    def tasks(self, status: TaskStatus | None = None) -> tuple[Task, ...]:
+        """Manual tasks, all or those with `status`, in id order."""
+        with self._db.reading() as conn:
+            return tasklog.select(conn, status)
+
+    def open_tasks_by_key(self) -> dict[str, Task]:
+        """Open tasks keyed by the `Change.key` they were opened for."""
+        return {task.key: task for task in self.tasks("open")}
+
+    def task(self, task_id: int) -> Task:
+        """The task with id `task_id`; TaskError if there is none."""
+        with self._db.reading() as conn:
+            found = tasklog.get(conn, task_id)
+        if found is None:
+            raise TaskError(f"there is no task {task_id}")
+        return found
+
+    def history(self, limit: int = 20) -> tuple[ApplyRun, ...]:
+        """The last `limit` runs, newest first, each with its change results in order."""
+        with self._db.reading() as conn:
+            return runlog.latest(conn, limit)
+
+    def lock_info(self) -> LockInfo | None:
+        """Who holds the apply lock, or None."""
+        with self._db.reading() as conn:
+            return lock.read(conn)
+
+    def digest(self) -> str:
+        """`sha256:<hex>` over recorded resources, protected names and open tasks.
+
+        It changes exactly when one of those does; history, closed tasks and the lock do not
+        count. A missing file has the digest of an empty store.
+        """
+        with self._db.reading() as conn:
+            return digest(
+                (
+                    ("resources", recorded.canonical_resources(conn)),
+                    ("protected", recorded.canonical_protected(conn)),
+                    ("open_tasks", tasklog.canonical_open(conn)),
+                )
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,81 @@
+"""Recorded state: field values and remote ids per address, and protected names per shop.
+
+Functions take a connection already inside a transaction (see `Database`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+from provisioner.resources import Address, Resource
+from provisioner.state import codec
+
+_UPSERT = """
+    INSERT INTO resources (shop, kind, name, remote_id, fields) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (shop, kind, name) DO UPDATE
+    SET remote_id = excluded.remote_id, fields = excluded.fields
+"""
+_SELECT = "SELECT shop, kind, name, remote_id, fields FROM resources"
+
+
+def row(resource: Resource) -> tuple[str, str, str, str | None, str]:
+    """The row for `resource`; raises ValueError before anything is written if it is invalid."""
+    address = resource.address
+    fields = codec.encode_fields(address, resource.fields)
+    return (address.shop, address.kind, address.name, resource.remote_id, fields)
+
+
+def upsert(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str | None, str]]) -> None:
+    conn.executemany(_UPSERT, rows)
+
+
+def delete(conn: sqlite3.Connection, address: Address) -> None:
+    conn.execute(
+        "DELETE FROM resources WHERE shop = ? AND kind = ? AND name = ?",
+        (address.shop, address.kind, address.name),
+    )
+
+
+def delete_shop(conn: sqlite3.Connection, shop: str) -> None:
+    conn.execute("DELETE FROM resources WHERE shop = ?", (shop,))
+    conn.execute("DELETE FROM protected WHERE shop = ?", (shop,))
+
+
+def select(conn: sqlite3.Connection, shop: str | None) -> dict[Address, Resource]:
+    if shop is None:
+        cursor = conn.execute(f"{_SELECT} ORDER BY shop, kind, name")
+    else:
+        cursor = conn.execute(f"{_SELECT} WHERE shop = ? ORDER BY kind, name", (shop,))
+    rows = cursor.fetchall()
+    all_fields = codec.decode_many([found[4] for found in rows])
+    resources = {}
+    for (shop_, kind, name, remote_id, _), fields in zip(rows, all_fields, strict=True):
+        address = Address(shop_, kind, name)
+        resources[address] = Resource(address, fields, remote_id)
+    return resources
+
+
+def shops(conn: sqlite3.Connection) -> frozenset[str]:
+    return frozenset(shop for (shop,) in conn.execute("SELECT DISTINCT shop FROM resources"))
+
+
+def protected(conn: sqlite3.Connection, shop: str) -> frozenset[str]:
+    cursor = conn.execute("SELECT name FROM protected WHERE shop = ?", (shop,))
+    return frozenset(name for (name,) in cursor)
+
+
+def set_protected(conn: sqlite3.Connection, shop: str, names: Iterable[str]) -> None:
+    conn.execute("DELETE FROM protected WHERE shop = ?", (shop,))
+    conn.executemany(
+        "INSERT INTO protected (shop, name) VALUES (?, ?)", ((shop, name) for name in set(names))
+    )
+
+
+def canonical_resources(conn: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
+    """Every recorded resource as stored (fields in canonical JSON), in address order."""
+    return iter(conn.execute(f"{_SELECT} ORDER BY shop, kind, name"))
+
+
+def canonical_protected(conn: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
+    return iter(conn.execute("SELECT shop, name FROM protected ORDER BY shop, name"))

@@ -1,0 +1,188 @@
+"""`StateStore`: the writer, for apply and `tasks`. Every method is one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from provisioner.errors import StateError, TaskError
+from provisioner.resources import Address, Change, Resource
+from provisioner.state import recorded, runlog, tasklog
+from provisioner.state.database import Database
+from provisioner.state.lock import force_release, held
+from provisioner.state.reader import StateReader
+from provisioner.state.timestamps import now
+from provisioner.state.values import LockInfo, ResultStatus, RunStatus, Task, TaskStatus
+
+
+class StateStore(StateReader):
+    """Read and write access. Safe to share between threads; writers in other processes queue."""
+
+    @classmethod
+    def open(cls, path: Path) -> StateStore:
+        """Open `path`, creating it and its parent directories, migrating an older schema.
+
+        Raises StateError naming `path` if it is not a provisioner state database or its schema
+        is newer than this provisioner's.
+        """
+        return cls(Database.writable(path))
+
+    # Recorded state ------------------------------------------------------------------------
+
+    def record(self, resource: Resource) -> None:
+        """Insert or replace the recorded fields and remote id of `resource.address`.
+
+        Raises ValueError, recording nothing, if a field is not one `provisioner.resources`
+        declares for the kind, or a value is not a FieldValue.
+        """
+        self.record_many((resource,))
+
+    def record_many(self, resources: Iterable[Resource]) -> None:
+        """`record` for many resources in one transaction: all of them or none."""
+        with self._db.writing() as conn:
+            recorded.upsert(conn, (recorded.row(resource) for resource in resources))
+
+    def forget(self, address: Address) -> None:
+        """Drop what is recorded for `address`; a no-op if nothing is."""
+        with self._db.writing() as conn:
+            recorded.delete(conn, address)
+
+    def forget_shop(self, shop: str) -> None:
+        """Drop every recorded resource and protected name of `shop` (tasks and history stay)."""
+        with self._db.writing() as conn:
+            recorded.delete_shop(conn, shop)
+
+    def set_protected(self, shop: str, names: Iterable[str]) -> None:
+        """Replace the protected nicknames recorded for `shop`."""
+        with self._db.writing() as conn:
+            recorded.set_protected(conn, shop, names)
+
+    # Manual tasks --------------------------------------------------------------------------
+
+    def open_task(
+        self, change: Change, steps: tuple[str, ...], run_id: int | None, who: str | None = None
+    ) -> Task:
+        """Open a manual task for `change`, with the back-office `steps` to carry it out.
+
+        Idempotent: while a task for `change.key` is open, that task is returned unchanged.
+        `who` defaults to whoever started run `run_id`.
+        """
+        with self._db.writing() as conn:
+            existing = tasklog.open_by_key(conn, change.key)
+            if existing is not None:
+                return existing
+            if who is None and run_id is not None:
+                who = runlog.who(conn, run_id)
+            task_id = tasklog.insert(conn, change, steps, run_id=run_id, who=who, at=now())
+            return _get(conn, task_id)
+
+    def complete_task(
+        self,
+        task_id: int,
+        who: str,
+        note: str | None = None,
+        *,
+        resource: Resource | None = None,
+        forget: bool = False,
+    ) -> Task:
+        """Mark an open task done, in the same transaction recording its outcome: upsert
+        `resource`, or drop the task's address when `forget`. TaskError if it is not open."""
+        return self._close(task_id, "done", who, note, resource=resource, forget=forget)
+
+    def cancel_task(self, task_id: int, who: str, note: str | None = None) -> Task:
+        """Mark an open task cancelled; TaskError if it is not open."""
+        return self._close(task_id, "cancelled", who, note, resource=None, forget=False)
+
+    def _close(
+        self,
+        task_id: int,
+        status: TaskStatus,
+        who: str,
+        note: str | None,
+        *,
+        resource: Resource | None,
+        forget: bool,
+    ) -> Task:
+        with self._db.writing() as conn:
+            task = _open(conn, task_id)
+            _update_recorded(conn, task.address, resource, forget)
+            tasklog.close(conn, task_id, status, who=who, note=note, at=now())
+            return _get(conn, task_id)
+
+    # Apply history -------------------------------------------------------------------------
+
+    def begin_run(
+        self, who: str, commit: str | None, plan_digest: str, operation: str = "apply"
+    ) -> int:
+        """Start a run in the history; returns its id. Its status is "running" until finished."""
+        with self._db.writing() as conn:
+            return runlog.begin(conn, who, commit, plan_digest, operation, at=now())
+
+    def record_result(
+        self,
+        run_id: int,
+        change: Change,
+        status: ResultStatus,
+        message: str = "",
+        *,
+        resource: Resource | None = None,
+        forget: bool = False,
+    ) -> None:
+        """Record what became of `change` and, in the same transaction, its effect on the
+        recorded state: upsert `resource`, or drop `change.address` when `forget`. A process
+        killed at any moment leaves both or neither."""
+        with self._db.writing() as conn:
+            _update_recorded(conn, change.address, resource, forget)
+            runlog.add_result(conn, run_id, change, status, message=message, at=now())
+
+    def finish_run(self, run_id: int, status: RunStatus) -> None:
+        """Close run `run_id` with its final status; StateError if there is no such run."""
+        with self._db.writing() as conn:
+            if not runlog.finish(conn, run_id, status, now()):
+                raise StateError(f"{self.path}: there is no run {run_id}")
+
+    # The apply lock ------------------------------------------------------------------------
+
+    def lock(
+        self, holder: str, operation: str, timeout: float = 0.0
+    ) -> AbstractContextManager[None]:
+        """Hold the apply lock for the `with` block; released on exit, also on an exception.
+
+        Waits up to `timeout` seconds for another holder, then raises LockHeldError naming it.
+        A lock left by a dead process on this host is taken over with a logged warning.
+        """
+        return held(self._db, holder, operation, timeout)
+
+    def unlock(self) -> LockInfo | None:
+        """Force-release the apply lock, whoever holds it; returns what was held, if anything."""
+        return force_release(self._db)
+
+
+def _update_recorded(
+    conn: sqlite3.Connection, address: Address, resource: Resource | None, forget: bool
+) -> None:
+    if resource is not None and forget:
+        raise ValueError(f"{address}: give a resource to record or forget=True, not both")
+    if resource is not None:
+        recorded.upsert(conn, (recorded.row(resource),))
+    elif forget:
+        recorded.delete(conn, address)
+
+
+def _open(conn: sqlite3.Connection, task_id: int) -> Task:
+    task = tasklog.get(conn, task_id)
+    if task is None:
+        raise TaskError(f"there is no task {task_id}")
+    if not task.is_open:
+        raise TaskError(
+            f"task {task_id} is already {task.status} (by {task.closed_by}, {task.closed_at})"
+        )
+    return task
+
+
+def _get(conn: sqlite3.Connection, task_id: int) -> Task:
+    task = tasklog.get(conn, task_id)
+    assert task is not None  # read back inside the transaction that wrote it
+    return task

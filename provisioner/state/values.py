@@ -1,0 +1,112 @@
+"""The values the state store hands out: manual tasks, apply runs with their results, the lock.
+
+All are frozen; timestamps are ISO 8601 strings in UTC (`2025-01-31T09:30:00+00:00`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+from provisioner.resources import Action, Address, Change, Execution, FieldChange, FieldValue
+
+TaskStatus: TypeAlias = Literal["open", "done", "cancelled"]
+ResultStatus: TypeAlias = Literal["ok", "failed", "skipped", "task_opened"]
+RunStatus: TypeAlias = Literal["running", "ok", "failed", "interrupted"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A manual change a person carries out in a merchant back office, then marks done.
+
+    It keeps the full change (`fields`, `meta`, `remote_id`, `agent`, `key`) so that `tasks done`
+    can rebuild it with `change()` and record its outcome. `id` is a positive integer,
+    assigned in order and never reused. `run_id` is the apply run that opened it, if any.
+    """
+
+    id: int
+    key: str
+    address: Address
+    platform: str
+    action: Action
+    execution: Execution
+    reason: str
+    fields: tuple[FieldChange, ...]
+    steps: tuple[str, ...]
+    status: TaskStatus
+    created_at: str
+    created_by: str | None
+    closed_at: str | None = None
+    closed_by: str | None = None
+    note: str | None = None
+    run_id: int | None = None
+    remote_id: str | None = None
+    agent: str | None = None
+    meta: tuple[tuple[str, FieldValue], ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def change(self) -> Change:
+        """The change this task stands for, as the planner made it (without `depends_on`)."""
+        return Change(
+            address=self.address,
+            platform=self.platform,
+            action=self.action,
+            execution=self.execution,
+            reason=self.reason,
+            fields=self.fields,
+            remote_id=self.remote_id,
+            agent=self.agent,
+            meta=self.meta,
+            key=self.key,
+        )
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    """What became of one change during one apply run."""
+
+    key: str
+    address: Address
+    action: Action
+    execution: Execution
+    status: ResultStatus
+    message: str
+    at: str
+
+
+@dataclass(frozen=True)
+class ApplyRun:
+    """One apply (or other writing operation): who, when, from which commit and plan.
+
+    `status` stays "running" when the process died before `finish_run`; `results` are in
+    the order they were recorded.
+    """
+
+    id: int
+    who: str
+    started_at: str
+    finished_at: str | None
+    commit: str | None
+    plan_digest: str
+    operation: str
+    status: RunStatus
+    results: tuple[ChangeResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """Who holds the apply lock: a process on a host, since when, doing what."""
+
+    holder: str
+    operation: str
+    pid: int
+    host: str
+    since: str
+
+    def describe(self) -> str:
+        return (
+            f"{self.holder} ({self.operation}, pid {self.pid} on {self.host}, since {self.since})"
+        )
