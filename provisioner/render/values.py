@@ -1,0 +1,44 @@
+"""Field values and names as one-line, printable text, shared by every renderer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from provisioner.resources import FieldValue
+
+# Names and values can come from a live platform (unmanaged accounts, drift): a control
+# character there must not move the cursor, recolour the terminal or break a Markdown line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean(text: str) -> str:
+    """The text with control characters shown as escapes, so it stays on one harmless line."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+
+
+def format_value(value: FieldValue) -> str:
+    """`true`, `80`, `[a, b]`, `""` for an empty string, `(unset)` for None."""
+    if value is None:
+        return "(unset)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(clean(item) for item in value) + "]"
+    if value == "":
+        return '""'
+    return clean(str(value))
+
+
+def is_blank(value: FieldValue) -> bool:
+    """Nothing worth a line when a resource is created or deleted: None, "" or ()."""
+    return value is None or value in ("", ())
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two, so Chinese nicknames still line up."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(width - display_width(text), 0)
