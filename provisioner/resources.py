@@ -5,9 +5,10 @@ records Resources, connectors read live Resources and apply Changes, the planner
 
 Fields per kind (absent fields mean "not declared", never "empty"):
 
-- account: ``status`` ("active" | "disabled"), ``roles`` (tuple of role template names, sorted),
-  ``dispatch`` (bool), ``reception_limit`` (int), ``schedule`` (str, schedule name),
-  ``groups`` (tuple of group names, sorted)
+- account: ``status`` ("active" | "disabled"), ``roles`` (tuple of role template names, sorted;
+  on platforms whose roles are not managed, the native role names the templates bind to),
+  ``dispatch`` (bool), ``reception_limit`` (int), ``schedule`` (str, schedule name).
+  Group membership is a field of the group, not of the account.
 - role: ``permissions`` (tuple of canonical permission names, sorted, after ``extends``),
   ``native`` (tuple of platform-specific codes or role names, sorted)
 - group: ``description`` (str), ``members`` (tuple of account nicknames, sorted)
@@ -26,7 +27,7 @@ FieldValue: TypeAlias = str | int | bool | tuple[str, ...] | None
 
 KINDS: tuple[ResourceKind, ...] = get_args(ResourceKind)
 
-ACCOUNT_FIELDS = ("status", "roles", "dispatch", "reception_limit", "schedule", "groups")
+ACCOUNT_FIELDS = ("status", "roles", "dispatch", "reception_limit", "schedule")
 ROLE_FIELDS = ("permissions", "native")
 GROUP_FIELDS = ("description", "members")
 FIELDS: Mapping[ResourceKind, tuple[str, ...]] = {
@@ -34,6 +35,10 @@ FIELDS: Mapping[ResourceKind, tuple[str, ...]] = {
     "role": ROLE_FIELDS,
     "group": GROUP_FIELDS,
 }
+
+# Bookkeeping kept with a recorded account, never sent to a platform nor diffed: whose account it
+# is and which canonical permissions it granted when last applied (for the access delta).
+META_FIELDS = ("agent", "permissions")
 
 # Apply order within a shop: roles before the accounts that use them, accounts before the
 # groups that list them; deletions run in the reverse order.
@@ -83,8 +88,9 @@ class Change:
     """One step of a plan: an action on one resource, carried out by API or by a person.
 
     `fields` lists only what differs (for a create: every declared field, `before` None; for a
-    delete: every recorded field, `after` None). `depends_on` names changes that must succeed
-    before this one runs; when one fails, this one is skipped.
+    delete: every recorded field, `after` None). `meta` is bookkeeping recorded with the
+    resource once the change is done (see META_FIELDS). `depends_on` holds the keys of changes
+    that must succeed before this one runs; when one fails, this one is skipped.
     """
 
     address: Address
@@ -95,6 +101,7 @@ class Change:
     fields: tuple[FieldChange, ...] = ()
     remote_id: str | None = None
     agent: str | None = None
+    meta: tuple[tuple[str, FieldValue], ...] = ()
     depends_on: tuple[str, ...] = ()
     key: str = field(default="")
 

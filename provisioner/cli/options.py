@@ -39,3 +39,11 @@ shop_option = click.option(
     metavar="SHOP",
     help="Only this shop (repeatable).",
 )
+
+parallelism_option = click.option(
+    "--parallelism",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Shops read and applied at the same time.",
+)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from provisioner.cli.commands import schema, validate
+from provisioner.cli.commands import apply, plan, schema, show, state, tasks, validate
 
-MODULES = (validate, schema)
+MODULES = (validate, plan, apply, show, tasks, state, schema)
 
 
 def register(group: click.Group) -> None:

@@ -1,0 +1,139 @@
+"""Apply: shops in parallel, each shop's changes in plan order, every result recorded at once.
+
+A failed change skips only the changes that depend on it; a manual change opens a task, and
+what depends on it waits for that task. Each result and its recorded state are written in one
+transaction, so a process killed at any point leaves the store consistent and the next plan
+shows exactly the remaining work.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
+
+from provisioner.apply.recording import recorded_after
+from provisioner.connectors.base import Connector, ShopWriter
+from provisioner.connectors.steps import manual_steps
+from provisioner.errors import CallTimeoutError, ConnectorError
+from provisioner.plan.model import Plan
+from provisioner.resources import Address, Change, Resource
+from provisioner.state import StateStore
+
+log = logging.getLogger(__name__)
+Status = Literal["ok", "failed", "skipped", "task_opened"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    change: Change
+    status: Status
+    message: str = ""
+    task_id: int | None = None
+
+
+Progress = Callable[[Outcome], None]
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    run_id: int
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def failed(self) -> bool:
+        return any(outcome.status == "failed" for outcome in self.outcomes)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+
+class Executor:
+    def __init__(self, store: StateStore, connectors: Mapping[str, Connector], progress: Progress | None = None) -> None:
+        self.store = store
+        self.connectors = connectors
+        self.progress = progress or (lambda outcome: None)
+        self.recorded: dict[Address, Resource] = {}
+        self._mutex = threading.Lock()
+
+    def apply(self, plan: Plan, *, who: str, commit: str | None, parallelism: int = 4) -> ApplyReport:
+        run_id = self.store.begin_run(who, commit, plan.digest)
+        self.recorded = self.store.resources()
+        self.store.record_many(plan.adopt)
+        for address in plan.forget:
+            self.store.forget(address)
+        by_shop: dict[str, list[Change]] = {}
+        for change in plan.changes:
+            by_shop.setdefault(change.address.shop, []).append(change)
+        with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+            results = list(pool.map(lambda shop: self._shop(run_id, shop, by_shop[shop]), sorted(by_shop)))
+        outcomes = tuple(outcome for shop_outcomes in results for outcome in shop_outcomes)
+        report = ApplyReport(run_id, outcomes)
+        self.store.finish_run(run_id, "failed" if report.failed else "ok")
+        return report
+
+    def _shop(self, run_id: int, shop: str, changes: list[Change]) -> list[Outcome]:
+        connector = self.connectors[shop]
+        writer = connector.writer() if any(c.execution == "api" for c in changes) else None
+        done: dict[str, Outcome] = {}
+        for change in changes:
+            outcome = self._one(run_id, connector, writer, change, done)
+            done[change.key] = outcome
+            self.progress(outcome)
+        return list(done.values())
+
+    def _one(self, run_id: int, connector: Connector, writer: ShopWriter | None, change: Change, done: Mapping[str, Outcome]) -> Outcome:
+        blocker = next((done[key] for key in change.depends_on if key in done and done[key].status != "ok"), None)
+        if blocker is not None and not (blocker.status == "task_opened" and change.execution == "manual"):
+            # A person can do dependent manual steps in order; an API call must wait for them.
+            return self._skip(run_id, change, blocker)
+        if change.execution == "manual":
+            return self._open_task(run_id, connector, change)
+        assert writer is not None
+        try:
+            remote_id = _call(writer, change)
+        except ConnectorError as exc:
+            message = str(exc) or type(exc).__name__
+            self.store.record_result(run_id, change, "failed", message)
+            return Outcome(change, "failed", message)
+        self._record(run_id, change, remote_id)
+        return Outcome(change, "ok")
+
+    def _skip(self, run_id: int, change: Change, blocker: Outcome) -> Outcome:
+        if blocker.status == "task_opened":
+            message = f"waits for manual task #{blocker.task_id} ({blocker.change.address})"
+        else:
+            message = f"skipped because {blocker.change.address} ({blocker.change.action}) did not succeed"
+        self.store.record_result(run_id, change, "skipped", message)
+        return Outcome(change, "skipped", message)
+
+    def _open_task(self, run_id: int, connector: Connector, change: Change) -> Outcome:
+        task = self.store.open_task(change, manual_steps(connector.context, change), run_id)
+        self.store.record_result(run_id, change, "task_opened", f"task #{task.id}")
+        return Outcome(change, "task_opened", f"task #{task.id}", task.id)
+
+    def _record(self, run_id: int, change: Change, remote_id: str | None) -> None:
+        with self._mutex:
+            resource = recorded_after(self.recorded.get(change.address), change, remote_id)
+            if resource is None:
+                self.recorded.pop(change.address, None)
+            else:
+                self.recorded[change.address] = resource
+        self.store.record_result(run_id, change, "ok", resource=resource, forget=resource is None)
+
+
+def _call(writer: ShopWriter, change: Change) -> str | None:
+    """One API change. A create that timed out may have happened: look before trying again."""
+    try:
+        return writer.apply(change)
+    except CallTimeoutError:
+        if change.action != "create":
+            raise
+        log.warning("%s: create timed out; checking whether it happened before retrying", change.address)
+        found = writer.find(change.address)
+        if found is not None:
+            return found.remote_id
+        return writer.apply(change)

@@ -1,0 +1,25 @@
+"""Closing manual tasks: a person did (or dropped) the back-office work; record what it changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from provisioner.apply.recording import recorded_after
+from provisioner.connectors.base import Connector
+from provisioner.errors import TaskError
+from provisioner.state import StateStore, Task
+
+
+def complete_task(store: StateStore, connectors: Mapping[str, Connector], task_id: int, who: str, note: str | None) -> Task:
+    """Mark a task done and record its change; the sandbox also performs it, as the back office would."""
+    task = store.task(task_id)
+    if not task.is_open:
+        raise TaskError(f"task #{task_id} is {task.status}, not open")
+    change = task.change()
+    connector = connectors.get(change.address.shop)
+    if connector is None:
+        raise TaskError(f"task #{task_id} belongs to shop {change.address.shop}, which is not in the config")
+    connector.writer().perform_manual(change)
+    previous = store.resources(change.address.shop).get(change.address)
+    resource = recorded_after(previous, change)
+    return store.complete_task(task_id, who, note, resource=resource, forget=resource is None)

@@ -1,0 +1,94 @@
+"""`provisioner apply`: plan, show, confirm, then carry the changes out (or apply a saved plan)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from provisioner.apply.executor import ApplyReport, Executor, Outcome
+from provisioner.apply.identity import current_user, git_commit
+from provisioner.cli.options import parallelism_option, shop_option
+from provisioner.cli.output import echo, style, warning
+from provisioner.cli.render import rendered
+from provisioner.errors import ProvisionerError, UnsafePlanError
+from provisioner.plan.model import Plan
+from provisioner.plan.saved import check_fresh, read_plan
+from provisioner.plan.workflow import plan_loaded, state_path
+from provisioner.config.loader import load_config
+from provisioner.state import StateStore
+
+_MARKS = {"ok": ("✓", "green"), "task_opened": ("☐", "yellow"), "skipped": ("–", "yellow"), "failed": ("✗", "red")}
+
+
+@click.command("apply")
+@click.option("-c", "--config", "config_path", type=click.Path(path_type=Path), default=None, help="Config file or directory (default: the saved plan's, else the current directory).")
+@click.argument("planfile", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True, help="Apply even if the plan exceeds a safety threshold.")
+@shop_option
+@parallelism_option
+@click.option("--lock-timeout", type=click.FloatRange(0), default=0.0, show_default=True, help="Seconds to wait for the state lock.")
+@click.pass_context
+def command(
+    ctx: click.Context, config_path: Path | None, planfile: Path | None, auto_approve: bool, force: bool,
+    shops: tuple[str, ...], parallelism: int, lock_timeout: float,
+) -> None:  # fmt: skip
+    """Carry out the plan: API changes now, manual changes as tasks."""
+    saved = read_plan(planfile) if planfile else None
+    if config_path is None:
+        config_path = Path(saved.config_path) if saved and saved.config_path else Path(".")
+    loaded = load_config(config_path)
+    who = current_user()
+    with StateStore.open(state_path(loaded)) as store, store.lock(who, "apply", lock_timeout):
+        planned = plan_loaded(loaded, _shops_of(saved) if saved else shops, parallelism)
+        plan = planned.plan
+        if saved is not None and planfile is not None:
+            check_fresh(saved, plan, planfile)
+            plan = saved
+        else:
+            echo(rendered(plan, "text"), nl=False)
+        if not (plan.changes or plan.adopt or plan.forget):
+            return
+        if plan.unsafe and not force:
+            raise UnsafePlanError("refusing an unsafe plan: " + "; ".join(plan.unsafe))
+        if plan.changes and saved is None and not auto_approve:
+            _confirm()
+        report = Executor(store, planned.connectors, _progress).apply(
+            plan, who=who, commit=git_commit(loaded.base_dir), parallelism=parallelism
+        )
+    _summarise(report)
+    if report.failed:
+        ctx.exit(1)
+
+
+def _shops_of(plan: Plan) -> tuple[str, ...]:
+    return tuple(name for name, _ in plan.platforms)
+
+
+def _confirm() -> None:
+    if not sys.stdin.isatty():
+        raise ProvisionerError("stdin is not a terminal: pass --auto-approve to apply without asking")
+    answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
+    if answer.strip() != "yes":
+        raise ProvisionerError("apply cancelled")
+
+
+def _progress(outcome: Outcome) -> None:
+    mark, colour = _MARKS[outcome.status]
+    change = outcome.change
+    detail = f" ({outcome.message})" if outcome.message else ""
+    echo(f"{style(mark, fg=colour)} {change.action} {change.address} [{change.execution}]{detail}")
+
+
+def _summarise(report: ApplyReport) -> None:
+    counts = ", ".join(
+        f"{report.count(status)} {label}"
+        for status, label in (("ok", "done"), ("task_opened", "manual tasks opened"), ("skipped", "skipped"), ("failed", "failed"))
+    )
+    echo(f"Apply complete: {counts}.")
+    if report.count("task_opened"):
+        echo("See the back-office steps with `provisioner tasks`; mark each done with `provisioner tasks done ID`.")
+    if report.failed:
+        warning("some changes failed; fix the cause and run apply again (it only redoes what is left)")

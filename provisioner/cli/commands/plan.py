@@ -1,0 +1,48 @@
+"""`provisioner plan`: show what apply would change, and optionally save it for a later apply."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from provisioner.cli.options import config_option, format_option, parallelism_option, shop_option
+from provisioner.cli.output import echo, warning
+from provisioner.cli.render import rendered
+from provisioner.plan.document import plan_to_document
+from provisioner.plan.model import Plan
+from provisioner.plan.workflow import plan_config
+
+
+@click.command("plan")
+@config_option
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan for `apply FILE`.")
+@format_option("text", "json", "markdown", default="text")
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when changes are pending.")
+@shop_option
+@parallelism_option
+@click.pass_context
+def command(
+    ctx: click.Context, config_path: Path, out: Path | None, output_format: str, detailed_exitcode: bool,
+    shops: tuple[str, ...], parallelism: int,
+) -> None:  # fmt: skip
+    """Compare the config with the recorded and live state of every shop."""
+    planned = plan_config(config_path, shops, parallelism)
+    for diagnostic in planned.loaded.warnings:
+        warning(str(diagnostic).replace(": warning: ", ": ", 1))
+    echo(rendered(planned.plan, output_format), nl=False)
+    if out is not None:
+        save_plan(planned.plan, out)
+        echo(f"Saved the plan to {out}; apply it with: provisioner apply {out}", err=True)
+    if detailed_exitcode and planned.plan.has_changes:
+        ctx.exit(2)
+
+
+def save_plan(plan: Plan, path: Path) -> None:
+    """Write atomically: a half-written plan file must never be applied."""
+    text = json.dumps(plan_to_document(plan), ensure_ascii=False, indent=2) + "\n"
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)

@@ -1,0 +1,91 @@
+"""The config as the resources each shop should have: the "desired" side of every diff."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from provisioner.config.roles import effective_permissions
+from provisioner.connectors.base import Capabilities, RoleBinding, capability_for
+from provisioner.model import Account, Agent, Config, Shop
+from provisioner.resources import Address, FieldValue, Resource
+
+
+@dataclass(frozen=True)
+class DesiredShop:
+    """What one shop should look like, plus which person each account belongs to."""
+
+    name: str
+    shop: Shop
+    resources: Mapping[Address, Resource] = field(default_factory=dict)
+
+
+def role_bindings(config: Config, platform: str) -> dict[str, RoleBinding]:
+    """Every role template as `platform` sees it."""
+    permissions = effective_permissions(config.roles)
+    bindings = {}
+    for name, role in config.roles.items():
+        native = role.native.get(platform)
+        bindings[name] = RoleBinding(
+            name=name,
+            permissions=tuple(sorted(permissions.get(name, ()))),
+            native_codes=tuple(sorted(native.permission_codes)) if native else (),
+            native_roles=tuple(sorted(native.roles)) if native else (),
+        )
+    return bindings
+
+
+Placed = tuple[str, Agent, Account]
+
+
+def accounts_by_shop(config: Config) -> dict[str, list[Placed]]:
+    """Every declared account, grouped by shop, in config order (one pass over the agents)."""
+    index: dict[str, list[Placed]] = {}
+    for agent_id, agent in config.agents.items():
+        for account in agent.accounts:
+            index.setdefault(account.shop, []).append((agent_id, agent, account))
+    return index
+
+
+def desired_shop(config: Config, name: str, capabilities: Capabilities, accounts: list[Placed]) -> DesiredShop:
+    """The resources shop `name` should have. Accounts of disabled agents are desired disabled."""
+    shop = config.shops[name]
+    bindings = role_bindings(config, shop.platform)
+    roles_managed = capability_for(capabilities, "role").managed
+    resources: dict[Address, Resource] = {}
+    for agent_id, agent, account in accounts:
+        if account.nickname not in shop.protected:
+            resource = _account(name, agent_id, agent, account, bindings, roles_managed)
+            resources[resource.address] = resource
+    if roles_managed:
+        for role in sorted({role for _, _, account in accounts for role in account.roles}):
+            resources[Address(name, "role", role)] = _role(name, bindings[role])
+    for group, spec in shop.groups.items():
+        members = sorted(a.nickname for _, agent, a in accounts if group in a.groups and agent.status == "active")
+        fields: dict[str, FieldValue] = {"description": spec.description, "members": tuple(members)}
+        resources[Address(name, "group", group)] = Resource(Address(name, "group", group), fields)
+    return DesiredShop(name, shop, resources)
+
+
+def _account(
+    shop: str, agent_id: str, agent: Agent, account: Account, bindings: Mapping[str, RoleBinding], roles_managed: bool
+) -> Resource:
+    templates = sorted(set(account.roles))
+    if roles_managed:
+        roles: tuple[str, ...] = tuple(templates)
+    else:
+        roles = tuple(sorted({native for t in templates for native in bindings[t].native_roles}))
+    permissions = sorted({p for t in templates for p in bindings[t].permissions})
+    fields: dict[str, FieldValue] = {"status": agent.status, "roles": roles}
+    for name in ("dispatch", "reception_limit", "schedule"):
+        value = getattr(account, name)
+        if value is not None:
+            fields[name] = value
+    fields["agent"] = agent_id
+    fields["permissions"] = tuple(permissions)
+    return Resource(Address(shop, "account", account.nickname), fields)
+
+
+def _role(shop: str, binding: RoleBinding) -> Resource:
+    fields: dict[str, FieldValue] = {"permissions": binding.permissions, "native": binding.native_codes}
+    return Resource(Address(shop, "role", binding.name), fields)

@@ -1,0 +1,47 @@
+"""Connecting to each shop and reading what is live, shops in parallel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from provisioner.config.loader import LoadedConfig
+from provisioner.connectors.base import Connector, LiveShop, ShopContext
+from provisioner.connectors.registry import connector_class
+from provisioner.errors import ConnectorError, PlanError
+from provisioner.plan.desired import role_bindings
+from provisioner.secrets import resolve
+
+
+def work_dir(loaded: LoadedConfig) -> Path:
+    """`.provisioner/` beside the config: state, sandbox and test platforms live there."""
+    return loaded.base_dir / ".provisioner"
+
+
+def connect(loaded: LoadedConfig, shops: Iterable[str]) -> dict[str, Connector]:
+    """One connector per shop, with its credentials resolved (never printed)."""
+    config = loaded.config
+    connectors = {}
+    for name in shops:
+        shop = config.shops[name]
+        credentials = {
+            key: resolve(ref, f"shops.{name}.credentials.{key}", loaded.base_dir)
+            for key, ref in shop.credentials.items()
+        }
+        context = ShopContext(name, shop, role_bindings(config, shop.platform), credentials, work_dir(loaded))
+        connectors[name] = connector_class(shop.platform)(context)
+    return connectors
+
+
+def observe(connectors: Mapping[str, Connector], parallelism: int = 4) -> dict[str, LiveShop]:
+    """Read every shop live, in parallel; any failure stops planning with the shop named."""
+    def read(name: str) -> tuple[str, LiveShop]:
+        try:
+            return name, connectors[name].reader().read()
+        except ConnectorError as exc:
+            raise PlanError(f"{name}: cannot read the live state: {exc}") from exc
+
+    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        return dict(pool.map(read, sorted(connectors)))
+

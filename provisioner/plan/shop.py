@@ -1,0 +1,292 @@
+"""Planning one shop: desired vs current (recorded, overlaid with what is read live), per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from provisioner.connectors.base import Capabilities, KindCapabilities, LiveShop, capability_for
+from provisioner.plan.diff import field_changes
+from provisioner.plan.model import Drift, Unmanaged
+from provisioner.resources import (
+    FIELDS,
+    KIND_ORDER,
+    KINDS,
+    META_FIELDS,
+    Address,
+    Change,
+    FieldChange,
+    FieldValue,
+    Resource,
+    ResourceKind,
+)
+
+_ACTION_ORDER = {"create": 0, "update": 1, "delete": 2}
+
+
+@dataclass(frozen=True)
+class ShopInputs:
+    """Everything known about one shop when planning it."""
+
+    name: str
+    platform: str
+    desired: Mapping[Address, Resource]
+    recorded: Mapping[Address, Resource]
+    live: LiveShop
+    capabilities: Capabilities
+    protected: frozenset[str] = frozenset()
+    unmanaged_mode: str = "report"
+
+
+@dataclass
+class ShopPlan:
+    """What planning one shop found; the planner merges these into the Plan."""
+
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    drift: list[Drift] = field(default_factory=list)
+    unmanaged: list[Unmanaged] = field(default_factory=list)
+    adopt: list[Resource] = field(default_factory=list)
+    forget: list[Address] = field(default_factory=list)
+
+
+def plan_shop(inputs: ShopInputs) -> ShopPlan:
+    result = ShopPlan()
+    for kind in KINDS:
+        capability = capability_for(inputs.capabilities, kind)
+        if capability.managed:
+            _KindPlanner(inputs, kind, capability, result).run()
+    result.changes = _with_dependencies(result.changes)
+    result.changes.sort(key=change_order)
+    return result
+
+
+def change_order(change: Change) -> tuple[str, int, int, str, int, int]:
+    """Roles, accounts, groups; then deletions in reverse; api before manual on one address."""
+    address = change.address
+    deleting = change.action == "delete"
+    kind_rank = -KIND_ORDER[address.kind] if deleting else KIND_ORDER[address.kind]
+    return (address.shop, int(deleting), kind_rank, address.name, _ACTION_ORDER[change.action], int(change.execution == "manual"))
+
+
+def _by_kind(resources: Mapping[Address, Resource], kind: ResourceKind) -> dict[Address, Resource]:
+    return {address: resource for address, resource in resources.items() if address.kind == kind}
+
+
+class _KindPlanner:
+    def __init__(self, inputs: ShopInputs, kind: ResourceKind, capability: KindCapabilities, out: ShopPlan) -> None:
+        self.inputs = inputs
+        self.kind = kind
+        self.cap = capability
+        self.out = out
+        self.desired = _by_kind(inputs.desired, kind)
+        self.recorded = _by_kind(inputs.recorded, kind)
+        self.listed = kind in inputs.live.listed
+        self.live = _by_kind(inputs.live.resources, kind) if self.listed else {}
+
+    def run(self) -> None:
+        if self.listed:
+            self._drift()
+        for address, wanted in self.desired.items():
+            self._converge(address, wanted)
+        existing = set(self.recorded) | set(self.live)
+        for address in sorted(existing - set(self.desired)):
+            if not self._protected(address):
+                self._leftover(address)
+
+    def _protected(self, address: Address) -> bool:
+        return address.kind == "account" and address.name in self.inputs.protected
+
+    def current(self, address: Address) -> Resource | None:
+        recorded = self.recorded.get(address)
+        if not self.listed:
+            return recorded
+        live = self.live.get(address)
+        if live is None:
+            return None
+        fields = dict(recorded.fields) if recorded else {}
+        fields.update({name: value for name, value in live.fields.items() if name in self.cap.readable})
+        remote_id = live.remote_id or (recorded.remote_id if recorded else None)
+        return Resource(address, fields, remote_id)
+
+    def _drift(self) -> None:
+        for address, recorded in self.recorded.items():
+            live = self.live.get(address)
+            if live is None:
+                self.out.drift.append(Drift(address, "exists", True, False))
+                continue
+            for name in sorted(self.cap.readable & recorded.fields.keys()):
+                if recorded.fields[name] != live.fields.get(name):
+                    self.out.drift.append(Drift(address, name, recorded.fields[name], live.fields.get(name)))
+
+    def _converge(self, address: Address, wanted: Resource) -> None:
+        current = self.current(address)
+        if current is None:
+            if wanted.get("status") == "disabled":
+                return  # a disabled person's account that does not exist: nothing to do
+            self.out.changes.extend(self._create(address, wanted))
+            return
+        differences = field_changes(current.fields, wanted.fields, FIELDS[self.kind])
+        if differences:
+            self.out.changes.extend(self._update(address, current, wanted, differences))
+            return
+        self.out.unchanged += 1
+        recorded = self.recorded.get(address)
+        merged = Resource(address, {**current.fields, **wanted.fields}, current.remote_id)
+        if recorded is None or recorded.fields != merged.fields or recorded.remote_id != merged.remote_id:
+            self.out.adopt.append(merged)
+
+    def _create(self, address: Address, wanted: Resource) -> list[Change]:
+        declared = [(name, wanted.fields[name]) for name in FIELDS[self.kind] if name in wanted.fields]
+        reason = _create_reason(wanted)
+        meta = _meta(wanted)
+        if not self.cap.create:
+            fields = tuple(FieldChange(name, None, value) for name, value in declared)
+            return [self._change(address, "create", "manual", reason, fields, meta=meta, agent=wanted)]
+        by_api = tuple(FieldChange(n, None, v) for n, v in declared if n in self.cap.create_fields)
+        by_hand = tuple(FieldChange(n, None, v) for n, v in declared if n not in self.cap.create_fields)
+        create = self._change(address, "create", "api", reason, by_api, meta=meta, agent=wanted)
+        if not by_hand:
+            return [create]
+        follow_up = self._change(
+            address, "update", "manual", f"{reason}; {_names(by_hand)} cannot be set through the API",
+            by_hand, meta=meta, agent=wanted, depends_on=(create.key,),
+        )  # fmt: skip
+        return [create, follow_up]
+
+    def _update(
+        self, address: Address, current: Resource, wanted: Resource, differences: tuple[FieldChange, ...]
+    ) -> list[Change]:
+        by_api = tuple(change for change in differences if change.field in self.cap.writable)
+        by_hand = tuple(change for change in differences if change.field not in self.cap.writable)
+        reason = _update_reason(wanted, differences)
+        meta = _meta(wanted)
+        changes = []
+        for execution, fields in (("api", by_api), ("manual", by_hand)):
+            if fields:
+                changes.append(
+                    self._change(address, "update", execution, reason, fields, current.remote_id, meta, wanted)
+                )
+        return changes
+
+    def _leftover(self, address: Address) -> None:
+        current = self.current(address)
+        managed = address in self.recorded
+        if current is None:
+            self.out.forget.append(address)  # recorded, but already gone from the platform
+            return
+        if not managed:
+            self._unmanaged(address, current)
+            return
+        self.out.changes.extend(self._remove(address, current, _removal_reason(address, current)))
+
+    def _unmanaged(self, address: Address, current: Resource) -> None:
+        mode = self.inputs.unmanaged_mode
+        if address.kind != "account" or mode == "ignore":
+            return
+        fields = tuple(sorted((k, v) for k, v in current.fields.items() if k not in META_FIELDS))
+        self.out.unmanaged.append(Unmanaged(address, self.inputs.platform, mode, fields))  # type: ignore[arg-type]
+        if mode == "remove":
+            self.out.changes.extend(self._remove(address, current, "not declared in the config (unmanaged: remove)"))
+
+    def _remove(self, address: Address, current: Resource, reason: str) -> list[Change]:
+        before = tuple(FieldChange(n, current.fields[n], None) for n in FIELDS[self.kind] if n in current.fields)
+        agent = current.fields.get("agent")
+        gone = (("agent", agent), ("permissions", ()))
+        if self.cap.delete:
+            return [self._change(address, "delete", "api", reason, before, current.remote_id, gone)]
+        if address.kind == "account" and self.cap.can_disable:
+            if current.fields.get("status") == "disabled":
+                return []
+            platform = self.inputs.platform
+            fields = (FieldChange("status", current.fields.get("status"), "disabled"),)
+            why = f"{reason}; {platform} cannot delete accounts through its API, so it is disabled"
+            return [self._change(address, "update", "api", why, fields, current.remote_id, gone)]
+        return [self._change(address, "delete", "manual", reason, before, current.remote_id, gone)]
+
+    def _change(
+        self, address: Address, action: str, execution: str, reason: str, fields: tuple[FieldChange, ...],
+        remote_id: str | None = None, meta: tuple[tuple[str, FieldValue], ...] = (),
+        agent: Resource | None = None, depends_on: tuple[str, ...] = (),
+    ) -> Change:  # fmt: skip
+        owner = agent.get("agent") if agent is not None else dict(meta).get("agent")
+        return Change(
+            address, self.inputs.platform, action, execution, reason, fields,  # type: ignore[arg-type]
+            remote_id=remote_id, agent=owner if isinstance(owner, str) else None,
+            meta=meta, depends_on=depends_on,
+        )  # fmt: skip
+
+
+def _meta(resource: Resource) -> tuple[tuple[str, FieldValue], ...]:
+    return tuple((name, resource.fields[name]) for name in META_FIELDS if name in resource.fields)
+
+
+def _names(fields: tuple[FieldChange, ...]) -> str:
+    return ", ".join(change.field for change in fields)
+
+
+def _create_reason(wanted: Resource) -> str:
+    agent = wanted.get("agent")
+    if wanted.address.kind == "account" and agent:
+        return f"new account of agent {agent}"
+    if wanted.address.kind == "role":
+        return "role template used on this shop"
+    return "declared in the config"
+
+
+def _update_reason(wanted: Resource, differences: tuple[FieldChange, ...]) -> str:
+    if any(c.field == "status" and c.after == "disabled" for c in differences):
+        return f"agent {wanted.get('agent')} is disabled"
+    if any(c.field == "status" and c.after == "active" for c in differences):
+        return f"agent {wanted.get('agent')} is active again"
+    return f"config changed: {_names(differences)}"
+
+
+def _removal_reason(address: Address, current: Resource) -> str:
+    if address.kind == "account":
+        agent = current.fields.get("agent")
+        return f"agent {agent} removed from the config" if agent else "account removed from the config"
+    if address.kind == "role":
+        return "role template no longer used on this shop"
+    return "group removed from the config"
+
+
+def _with_dependencies(changes: list[Change]) -> list[Change]:
+    """Roles before the accounts that use them, members before groups, removals in reverse."""
+    creates = {(c.address.kind, c.address.name): c.key for c in changes if c.action == "create"}
+    result = []
+    for change in changes:
+        needs = set(change.depends_on) | _needs(change, creates, changes)
+        needs.discard(change.key)
+        result.append(_replace_depends(change, tuple(sorted(needs))) if needs != set(change.depends_on) else change)
+    return result
+
+
+def _needs(change: Change, creates: dict[tuple[str, str], str], changes: list[Change]) -> set[str]:
+    after, kind = change.after(), change.address.kind
+    needs: set[str] = set()
+    if kind == "account" and change.action != "delete":
+        needs |= {creates[("role", r)] for r in _strings(after.get("roles")) if ("role", r) in creates}
+    if kind == "group" and change.action != "delete":
+        needs |= {creates[("account", m)] for m in _strings(after.get("members")) if ("account", m) in creates}
+    if kind == "account" and change.action == "delete":
+        needs |= {other.key for other in changes if other.address.kind == "group" and _drops(other, "members", change.address.name)}
+    if kind == "role" and change.action == "delete":
+        needs |= {other.key for other in changes if other.address.kind == "account" and _drops(other, "roles", change.address.name)}
+    return needs
+
+
+def _drops(change: Change, name: str, member: str) -> bool:
+    before = {c.field: c.before for c in change.fields}
+    after = change.after()
+    return member in _strings(before.get(name)) and member not in _strings(after.get(name))
+
+
+def _strings(value: FieldValue) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else ()
+
+
+def _replace_depends(change: Change, depends_on: tuple[str, ...]) -> Change:
+    from dataclasses import replace
+
+    return replace(change, depends_on=depends_on)
