@@ -1,0 +1,119 @@
+"""The emulator as one WSGI app: TOP at `/router/rest`, Kuaishou at `/open/...`, faults admin.
+
+Faults apply to API calls only, in this order: latency; an injected HTTP error (the call is not
+carried out); a rate-limit ban starting now; then the call; then, for a hang, the answer is held.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from werkzeug.wrappers import Request, Response
+
+from provisioner.emulators import kuaishou as kuaishou_api
+from provisioner.emulators import top as top_api
+from provisioner.emulators.calls import Call
+from provisioner.emulators.faults import FaultBox, Faults
+from provisioner.emulators.ratelimit import DEFAULT_BAN_SECONDS, DEFAULT_QPS, Limiter
+from provisioner.emulators.store import Store
+from provisioner.wire import kuaishou, top
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+FAULTS_PATH = "/_emulator/faults"
+KUAISHOU_PREFIX = "/open/"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class EmulatorApp:
+    """Both platforms' APIs over one SQLite file under `data_dir`.
+
+    `faults` starts the fault injection (see `Faults`); `admin` serves `/_emulator/faults` so
+    tests and benchmarks can change them over HTTP; `qps` and `ban_seconds` set the per-app-key
+    flow control every platform applies.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        faults: Faults | None = None,
+        *,
+        admin: bool = True,
+        qps: float = DEFAULT_QPS,
+        ban_seconds: float = DEFAULT_BAN_SECONDS,
+        clock: Callable[[], datetime] = _utc_now,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = Store(data_dir)
+        self.faults = FaultBox(faults)
+        self.limiter = Limiter(qps, ban_seconds)
+        self._admin = admin
+        self._clock = clock
+        self._sleep = sleep
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = self._respond(Request(environ))
+        return response(environ, start_response)
+
+    def _respond(self, request: Request) -> Response:
+        if request.path == top.ROUTER_PATH:
+            return self._api(request, "top")
+        if request.path.startswith(KUAISHOU_PREFIX):
+            return self._api(request, "kuaishou")
+        if request.path == FAULTS_PATH and self._admin:
+            return self._faults_admin(request)
+        return Response("not found", status=404, mimetype="text/plain")
+
+    def _api(self, request: Request, platform: str) -> Response:
+        params = {key: request.values.get(key, "") for key in request.values}
+        method = params.get("method", "")
+        if platform == "kuaishou":
+            method = kuaishou.path_method(request.path)
+        draw = self.faults.draw(method)
+        if draw.latency:
+            self._sleep(draw.latency)
+        if draw.fail_status is not None:
+            return Response("<html><body>Service Unavailable</body></html>", draw.fail_status)
+        if draw.ban_seconds is not None:
+            self.limiter.ban(params.get("app_key") or params.get("appkey", ""), draw.ban_seconds)
+        body = self._handle(platform, method, params)
+        if draw.hang_seconds is not None:
+            self._sleep(draw.hang_seconds)
+        return _json(body)
+
+    def _handle(self, platform: str, method: str, params: dict[str, str]) -> dict[str, object]:
+        call = Call(method, params, self._clock(), self.faults.get().qps)
+        if platform == "top":
+            return top_api.handle(self.store, self.limiter, call)
+        return kuaishou_api.handle(self.store, self.limiter, call)
+
+    def _faults_admin(self, request: Request) -> Response:
+        if request.method == "DELETE":
+            self.faults.set(Faults())
+        elif request.method == "POST":
+            try:
+                self.faults.set(Faults.from_json(json.loads(request.get_data(as_text=True))))
+            except (ValueError, TypeError, AttributeError) as exc:
+                return _json({"error": str(exc)}, status=400)
+        elif request.method != "GET":
+            return Response("method not allowed", status=405, mimetype="text/plain")
+        return _json(self.faults.get().to_json())
+
+
+def _json(body: object, status: int = 200) -> Response:
+    text = json.dumps(body, ensure_ascii=False)
+    return Response(text, status=status, content_type="application/json;charset=UTF-8")
+
+
+def make_app(data_dir: Path, faults: Faults | None = None, *, admin: bool = True) -> EmulatorApp:
+    """The emulator app over `data_dir/emulator.db` (created on first use)."""
+    return EmulatorApp(data_dir, faults, admin=admin)

@@ -1,0 +1,105 @@
+"""Fault injection: what the emulator does wrong, on purpose, for tests and benchmarks.
+
+A `Faults` value is set in process (`make_app(data_dir, faults=Faults(...))`) or over HTTP
+(`POST /_emulator/faults` with the same fields as JSON; `GET` shows them, `DELETE` clears them).
+The counters (`fail_next`, `hang_next`, `ban_next`) are used up call by call; `latency` and `qps`
+stay until changed. `methods`, when set, limits every fault to calls of those API methods.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Faults:
+    """- `latency`: seconds added before every API call is answered;
+    - `fail_next`: the next N calls answer HTTP `fail_status` without doing anything;
+    - `hang_next`: the next N calls are carried out, then the answer is held `hang_seconds`
+      (the client times out not knowing whether the call took effect);
+    - `ban_next`: when > 0, the next call starts a rate-limit ban of this many seconds;
+    - `qps`: calls per second allowed per app key (None: the emulator's default).
+    """
+
+    latency: float = 0.0
+    fail_next: int = 0
+    fail_status: int = 503
+    hang_next: int = 0
+    hang_seconds: float = 5.0
+    ban_next: float = 0.0
+    qps: float | None = None
+    methods: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Faults:
+        """Faults from a JSON object; ValueError naming any unknown or mistyped field."""
+        names = {field.name: field for field in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - set(names))
+        if unknown:
+            raise ValueError(f"unknown fault fields: {', '.join(unknown)}")
+        values = {name: _coerce(name, value) for name, value in data.items()}
+        return cls(**values)  # type: ignore[arg-type]
+
+    def to_json(self) -> dict[str, object]:
+        data = dataclasses.asdict(self)
+        data["methods"] = list(self.methods)
+        return data
+
+
+def _coerce(name: str, value: object) -> object:
+    if name == "methods":
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValueError("methods: expected a list of method names")
+        return tuple(value)
+    if name == "qps" and value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name}: expected a number")
+    return int(value) if name in ("fail_next", "fail_status", "hang_next") else float(value)
+
+
+@dataclass(frozen=True)
+class Draw:
+    """What happens to one call."""
+
+    latency: float = 0.0
+    fail_status: int | None = None
+    hang_seconds: float | None = None
+    ban_seconds: float | None = None
+
+
+class FaultBox:
+    """The current faults, shared by every request thread; drawing uses the counters up."""
+
+    def __init__(self, faults: Faults | None = None) -> None:
+        self._lock = threading.Lock()
+        self._faults = faults or Faults()
+
+    def get(self) -> Faults:
+        with self._lock:
+            return self._faults
+
+    def set(self, faults: Faults) -> None:
+        with self._lock:
+            self._faults = faults
+
+    def draw(self, method: str) -> Draw:
+        with self._lock:
+            faults = self._faults
+            if faults.methods and method not in faults.methods:
+                return Draw()
+            # A failed call is never carried out, so it cannot also hang or start a ban.
+            if faults.fail_next > 0:
+                self._faults = dataclasses.replace(faults, fail_next=faults.fail_next - 1)
+                return Draw(latency=faults.latency, fail_status=faults.fail_status)
+            self._faults = dataclasses.replace(
+                faults, hang_next=max(0, faults.hang_next - 1), ban_next=0.0
+            )
+            return Draw(
+                latency=faults.latency,
+                hang_seconds=faults.hang_seconds if faults.hang_next > 0 else None,
+                ban_seconds=faults.ban_next if faults.ban_next > 0 else None,
+            )

@@ -1,0 +1,61 @@
+"""Signed calls to the emulator for the tests, through werkzeug's test client (no socket)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from werkzeug.test import Client
+
+from provisioner.emulators import identity
+from provisioner.wire import kuaishou, top
+
+
+def top_call(
+    client: Client,
+    method: str,
+    business: dict[str, Any] | None = None,
+    *,
+    secret: str = identity.APP_SECRET,
+    session: str = identity.SESSION,
+    now: datetime | None = None,
+    sign_method: top.SignMethod = "hmac-sha256",
+) -> dict[str, Any]:
+    params = top.request_params(
+        method,
+        business or {},
+        app_key=identity.APP_KEY,
+        secret=secret,
+        session=session,
+        sign_method=sign_method,
+        now=now or datetime.now(UTC),
+    )
+    response = client.post(top.ROUTER_PATH, data=params)
+    assert response.status_code == 200, response.status_code
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def ks_call(
+    client: Client,
+    method: str,
+    business: dict[str, Any] | None = None,
+    *,
+    sign_secret: str = identity.SIGN_SECRET,
+    token: str = identity.SESSION,
+    now: datetime | None = None,
+    sign_method: kuaishou.SignMethod = "HMAC_SHA256",
+) -> dict[str, Any]:
+    params = kuaishou.request_params(
+        method,
+        business or {},
+        app_key=identity.APP_KEY,
+        access_token=token,
+        sign_secret=sign_secret,
+        sign_method=sign_method,
+        now=now or datetime.now(UTC),
+    )
+    response = client.post(kuaishou.method_path(method), data=params)
+    assert response.status_code == 200, response.status_code
+    body: dict[str, Any] = response.get_json()
+    return body
