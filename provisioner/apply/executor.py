@@ -52,14 +52,21 @@ class ApplyReport:
 
 
 class Executor:
-    def __init__(self, store: StateStore, connectors: Mapping[str, Connector], progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        store: StateStore,
+        connectors: Mapping[str, Connector],
+        progress: Progress | None = None,
+    ) -> None:
         self.store = store
         self.connectors = connectors
         self.progress = progress or (lambda outcome: None)
         self.recorded: dict[Address, Resource] = {}
         self._mutex = threading.Lock()
 
-    def apply(self, plan: Plan, *, who: str, commit: str | None, parallelism: int = 4) -> ApplyReport:
+    def apply(
+        self, plan: Plan, *, who: str, commit: str | None, parallelism: int = 4
+    ) -> ApplyReport:
         run_id = self.store.begin_run(who, commit, plan.digest)
         self.recorded = self.store.resources()
         self.store.record_many(plan.adopt)
@@ -69,7 +76,9 @@ class Executor:
         for change in plan.changes:
             by_shop.setdefault(change.address.shop, []).append(change)
         with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-            results = list(pool.map(lambda shop: self._shop(run_id, shop, by_shop[shop]), sorted(by_shop)))
+            results = list(
+                pool.map(lambda shop: self._shop(run_id, shop, by_shop[shop]), sorted(by_shop))
+            )
         outcomes = tuple(outcome for shop_outcomes in results for outcome in shop_outcomes)
         report = ApplyReport(run_id, outcomes)
         self.store.finish_run(run_id, "failed" if report.failed else "ok")
@@ -85,9 +94,21 @@ class Executor:
             self.progress(outcome)
         return list(done.values())
 
-    def _one(self, run_id: int, connector: Connector, writer: ShopWriter | None, change: Change, done: Mapping[str, Outcome]) -> Outcome:
-        blocker = next((done[key] for key in change.depends_on if key in done and done[key].status != "ok"), None)
-        if blocker is not None and not (blocker.status == "task_opened" and change.execution == "manual"):
+    def _one(
+        self,
+        run_id: int,
+        connector: Connector,
+        writer: ShopWriter | None,
+        change: Change,
+        done: Mapping[str, Outcome],
+    ) -> Outcome:
+        blocker = next(
+            (done[key] for key in change.depends_on if key in done and done[key].status != "ok"),
+            None,
+        )
+        if blocker is not None and not (
+            blocker.status == "task_opened" and change.execution == "manual"
+        ):
             # A person can do dependent manual steps in order; an API call must wait for them.
             return self._skip(run_id, change, blocker)
         if change.execution == "manual":
@@ -132,7 +153,9 @@ def _call(writer: ShopWriter, change: Change) -> str | None:
     except CallTimeoutError:
         if change.action != "create":
             raise
-        log.warning("%s: create timed out; checking whether it happened before retrying", change.address)
+        log.warning(
+            "%s: create timed out; checking whether it happened before retrying", change.address
+        )
         found = writer.find(change.address)
         if found is not None:
             return found.remote_id

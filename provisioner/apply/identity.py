@@ -22,7 +22,12 @@ def git_commit(directory: Path) -> str | None:
     """HEAD of the git checkout holding `directory`, or None outside one."""
     try:
         result = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=directory, capture_output=True, text=True, timeout=5, check=False
+            ["git", "rev-parse", "HEAD"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None

@@ -10,7 +10,9 @@ from provisioner.errors import TaskError
 from provisioner.state import StateStore, Task
 
 
-def complete_task(store: StateStore, connectors: Mapping[str, Connector], task_id: int, who: str, note: str | None) -> Task:
+def complete_task(
+    store: StateStore, connectors: Mapping[str, Connector], task_id: int, who: str, note: str | None
+) -> Task:
     """Mark a task done and record its change; the sandbox also performs it, as the back office would."""
     task = store.task(task_id)
     if not task.is_open:
@@ -18,7 +20,9 @@ def complete_task(store: StateStore, connectors: Mapping[str, Connector], task_i
     change = task.change()
     connector = connectors.get(change.address.shop)
     if connector is None:
-        raise TaskError(f"task #{task_id} belongs to shop {change.address.shop}, which is not in the config")
+        raise TaskError(
+            f"task #{task_id} belongs to shop {change.address.shop}, which is not in the config"
+        )
     connector.writer().perform_manual(change)
     previous = store.resources(change.address.shop).get(change.address)
     resource = recorded_after(previous, change)

@@ -28,7 +28,7 @@ class _Group(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             error(str(exc))
-        ctx.exit(1)
+        raise click.exceptions.Exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,7 +39,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Customer-service staff access as code: plan and apply sub-accounts on every shop."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 commands.register(cli)
@@ -48,7 +51,11 @@ commands.register(cli)
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of exiting, for tests and embedding."""
     try:
-        code = cli.main(args=list(argv) if argv is not None else None, prog_name="provisioner", standalone_mode=False)
+        code = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="provisioner",
+            standalone_mode=False,
+        )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:

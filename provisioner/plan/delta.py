@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from provisioner.catalog import load_catalog
 from provisioner.model import Config
-from provisioner.plan.model import AccessChange
+from provisioner.plan.model import AccessChange, Direction
 from provisioner.resources import Address, Resource
 
 Holder = tuple[str | None, frozenset[str]]
@@ -18,7 +18,11 @@ def holder(resource: Resource | None) -> Holder:
         return None, frozenset()
     agent = resource.get("agent")
     permissions = resource.get("permissions")
-    granted = frozenset(permissions) if isinstance(permissions, tuple) and resource.get("status") != "disabled" else frozenset()
+    granted = (
+        frozenset(permissions)
+        if isinstance(permissions, tuple) and resource.get("status") != "disabled"
+        else frozenset()
+    )
     return (agent if isinstance(agent, str) else None), granted
 
 
@@ -43,7 +47,19 @@ def access_delta(
             changes += _entries(new_agent, address, new, "gain")
     catalog = load_catalog()
     rank = {name: catalog.risk_rank(name) for name in catalog.permissions}
-    return tuple(sorted(changes, key=lambda c: (rank.get(c.permission, 9), c.direction, c.agent, c.shop, c.nickname, c.permission)))
+    return tuple(
+        sorted(
+            changes,
+            key=lambda c: (
+                rank.get(c.permission, 9),
+                c.direction,
+                c.agent,
+                c.shop,
+                c.nickname,
+                c.permission,
+            ),
+        )
+    )
 
 
 def _same_person(old: str, new: str, config: Config) -> bool:
@@ -51,10 +67,19 @@ def _same_person(old: str, new: str, config: Config) -> bool:
     return old == new or (agent is not None and old in agent.previously)
 
 
-def _entries(agent: str | None, address: Address, permissions: frozenset[str], direction: str) -> list[AccessChange]:
+def _entries(
+    agent: str | None, address: Address, permissions: frozenset[str], direction: Direction
+) -> list[AccessChange]:
     catalog = load_catalog()
     who = agent or "(unknown)"
     return [
-        AccessChange(who, address.shop, address.name, p, catalog.risk(p) if p in catalog else "low", direction)  # type: ignore[arg-type]
+        AccessChange(
+            who,
+            address.shop,
+            address.name,
+            p,
+            catalog.risk(p) if p in catalog else "low",
+            direction,
+        )
         for p in sorted(permissions)
     ]

@@ -47,7 +47,9 @@ def accounts_by_shop(config: Config) -> dict[str, list[Placed]]:
     return index
 
 
-def desired_shop(config: Config, name: str, capabilities: Capabilities, accounts: list[Placed]) -> DesiredShop:
+def desired_shop(
+    config: Config, name: str, capabilities: Capabilities, accounts: list[Placed]
+) -> DesiredShop:
     """The resources shop `name` should have. Accounts of disabled agents are desired disabled."""
     shop = config.shops[name]
     bindings = role_bindings(config, shop.platform)
@@ -61,14 +63,21 @@ def desired_shop(config: Config, name: str, capabilities: Capabilities, accounts
         for role in sorted({role for _, _, account in accounts for role in account.roles}):
             resources[Address(name, "role", role)] = _role(name, bindings[role])
     for group, spec in shop.groups.items():
-        members = sorted(a.nickname for _, agent, a in accounts if group in a.groups and agent.status == "active")
+        members = sorted(
+            a.nickname for _, agent, a in accounts if group in a.groups and agent.status == "active"
+        )
         fields: dict[str, FieldValue] = {"description": spec.description, "members": tuple(members)}
         resources[Address(name, "group", group)] = Resource(Address(name, "group", group), fields)
     return DesiredShop(name, shop, resources)
 
 
 def _account(
-    shop: str, agent_id: str, agent: Agent, account: Account, bindings: Mapping[str, RoleBinding], roles_managed: bool
+    shop: str,
+    agent_id: str,
+    agent: Agent,
+    account: Account,
+    bindings: Mapping[str, RoleBinding],
+    roles_managed: bool,
 ) -> Resource:
     templates = sorted(set(account.roles))
     if roles_managed:
@@ -87,5 +96,8 @@ def _account(
 
 
 def _role(shop: str, binding: RoleBinding) -> Resource:
-    fields: dict[str, FieldValue] = {"permissions": binding.permissions, "native": binding.native_codes}
+    fields: dict[str, FieldValue] = {
+        "permissions": binding.permissions,
+        "native": binding.native_codes,
+    }
     return Resource(Address(shop, "role", binding.name), fields)

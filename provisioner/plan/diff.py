@@ -8,7 +8,14 @@ from deepdiff import DeepDiff
 
 from provisioner.resources import FieldChange, FieldValue
 
-_CHANGE_KINDS = ("values_changed", "type_changes", "dictionary_item_added", "dictionary_item_removed", "iterable_item_added", "iterable_item_removed")
+_CHANGE_KINDS = (
+    "values_changed",
+    "type_changes",
+    "dictionary_item_added",
+    "dictionary_item_removed",
+    "iterable_item_added",
+    "iterable_item_removed",
+)
 
 
 def field_changes(

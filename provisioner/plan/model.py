@@ -14,6 +14,7 @@ from typing import Literal
 from provisioner.resources import Address, Change, FieldValue, Resource
 
 Direction = Literal["gain", "loss"]
+UnmanagedMode = Literal["report", "remove", "ignore"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Unmanaged:
 
     address: Address
     platform: str
-    mode: Literal["report", "remove", "ignore"]
+    mode: UnmanagedMode
     fields: tuple[tuple[str, FieldValue], ...] = ()
 
 
@@ -103,7 +104,9 @@ class Plan:
     def summary(self) -> Summary:
         actions = Counter(change.action for change in self.changes)
         manual = sum(1 for change in self.changes if change.execution == "manual")
-        return Summary(actions["create"], actions["update"], actions["delete"], manual, self.unchanged)
+        return Summary(
+            actions["create"], actions["update"], actions["delete"], manual, self.unchanged
+        )
 
     @property
     def has_changes(self) -> bool:

@@ -29,13 +29,16 @@ def connect(loaded: LoadedConfig, shops: Iterable[str]) -> dict[str, Connector]:
             key: resolve(ref, f"shops.{name}.credentials.{key}", loaded.base_dir)
             for key, ref in shop.credentials.items()
         }
-        context = ShopContext(name, shop, role_bindings(config, shop.platform), credentials, work_dir(loaded))
+        context = ShopContext(
+            name, shop, role_bindings(config, shop.platform), credentials, work_dir(loaded)
+        )
         connectors[name] = connector_class(shop.platform)(context)
     return connectors
 
 
 def observe(connectors: Mapping[str, Connector], parallelism: int = 4) -> dict[str, LiveShop]:
     """Read every shop live, in parallel; any failure stops planning with the shop named."""
+
     def read(name: str) -> tuple[str, LiveShop]:
         try:
             return name, connectors[name].reader().read()
@@ -44,4 +47,3 @@ def observe(connectors: Mapping[str, Connector], parallelism: int = 4) -> dict[s
 
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
         return dict(pool.map(read, sorted(connectors)))
-

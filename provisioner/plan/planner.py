@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from provisioner.config.loader import LoadedConfig
@@ -14,7 +14,7 @@ from provisioner.connectors.base import Capabilities, LiveShop
 from provisioner.errors import PlanError
 from provisioner.plan.delta import access_delta
 from provisioner.plan.desired import accounts_by_shop, desired_shop
-from provisioner.plan.model import Plan, PendingTask
+from provisioner.plan.model import PendingTask, Plan
 from provisioner.plan.safety import unsafe_reasons
 from provisioner.plan.shop import ShopInputs, ShopPlan, plan_shop
 from provisioner.resources import Address, Change, Resource
@@ -46,7 +46,9 @@ def select_shops(loaded: LoadedConfig, state: StateReader, only: Sequence[str] =
     return sorted(only) if only else sorted(config.shops)
 
 
-def make_plan(loaded: LoadedConfig, state: StateReader, observed: Observed, shops: Sequence[str]) -> Plan:
+def make_plan(
+    loaded: LoadedConfig, state: StateReader, observed: Observed, shops: Sequence[str]
+) -> Plan:
     config = loaded.config
     by_shop = accounts_by_shop(config)
     recorded_all = state.resources()
@@ -57,36 +59,53 @@ def make_plan(loaded: LoadedConfig, state: StateReader, observed: Observed, shop
     warnings: list[str] = []
     desired_all: dict[Address, Resource] = {}
     unsafe: list[str] = []
+    people = frozenset(config.agents)
     for name in shops:
         shop = config.shops[name]
         recorded = recorded_by_shop.get(name, {})
         if shop.retired:
             if recorded:
-                warnings.append(f"{name}: retired; forgetting {len(recorded)} recorded resources (nothing changes on {shop.platform})")
+                warnings.append(
+                    f"{name}: retired; forgetting {len(recorded)} recorded resources (nothing changes on {shop.platform})"
+                )
             parts.append(ShopPlan(forget=sorted(recorded)))
             continue
         desired = desired_shop(config, name, observed.capabilities[name], by_shop.get(name, []))
         desired_all.update(desired.resources)
         protected = frozenset(shop.protected) | state.protected(name)
         inputs = ShopInputs(
-            name, shop.platform, desired.resources, recorded, observed.live[name],
-            observed.capabilities[name], protected, shop.unmanaged,
-        )  # fmt: skip
+            name,
+            shop.platform,
+            desired.resources,
+            recorded,
+            observed.live[name],
+            observed.capabilities[name],
+            protected,
+            shop.unmanaged,
+            people,
+        )
         part = plan_shop(inputs)
         managed = sum(1 for a in recorded if a.kind == "account")
         unsafe += unsafe_reasons(name, managed, part.changes, config.settings.safety)
         parts.append(part)
     changes = [change for part in parts for change in part.changes]
-    open_tasks = {key: task for key, task in state.open_tasks_by_key().items() if task.address.shop in shops}
+    open_tasks = {
+        key: task for key, task in state.open_tasks_by_key().items() if task.address.shop in shops
+    }
     changes, pending, task_warnings = _set_aside_pending(changes, open_tasks)
     adopt = [resource for part in parts for resource in part.adopt]
-    touched = sorted({c.address for c in changes if c.address.kind == "account"} | {r.address for r in adopt if r.address.kind == "account"})
+    touched = sorted(
+        {c.address for c in changes if c.address.kind == "account"}
+        | {r.address for r in adopt if r.address.kind == "account"}
+    )
     plan = Plan(
         changes=tuple(changes),
         unchanged=sum(part.unchanged for part in parts),
         drift=tuple(d for part in parts for d in part.drift),
         unmanaged=tuple(u for part in parts for u in part.unmanaged),
-        access_delta=access_delta(touched, recorded_all, _after(recorded_all, desired_all, changes), config),
+        access_delta=access_delta(
+            touched, recorded_all, _after(recorded_all, desired_all, changes), config
+        ),
         pending=tuple(pending),
         warnings=tuple(warnings + task_warnings),
         unsafe=tuple(unsafe),
@@ -101,7 +120,9 @@ def make_plan(loaded: LoadedConfig, state: StateReader, observed: Observed, shop
     return _sealed(plan)
 
 
-def _after(recorded: Mapping[Address, Resource], desired: Mapping[Address, Resource], changes: list[Change]) -> dict[Address, Resource]:
+def _after(
+    recorded: Mapping[Address, Resource], desired: Mapping[Address, Resource], changes: list[Change]
+) -> dict[Address, Resource]:
     """Each touched account as it will be once the plan is applied."""
     after = dict(recorded)
     for change in changes:
@@ -118,7 +139,9 @@ def _after(recorded: Mapping[Address, Resource], desired: Mapping[Address, Resou
     return after
 
 
-def _set_aside_pending(changes: list[Change], open_tasks: Mapping[str, Task]) -> tuple[list[Change], list[PendingTask], list[str]]:
+def _set_aside_pending(
+    changes: list[Change], open_tasks: Mapping[str, Task]
+) -> tuple[list[Change], list[PendingTask], list[str]]:
     """Manual changes already opened as tasks are shown as pending, not planned twice."""
     kept, pending, warnings = [], [], []
     matched: set[str] = set()
@@ -130,11 +153,15 @@ def _set_aside_pending(changes: list[Change], open_tasks: Mapping[str, Task]) ->
         matched.add(change.key)
         pending.append(PendingTask(task.id, change.address, change.action, change.reason))
         if task.fields != change.fields:
-            warnings.append(f"task #{task.id} for {change.address} is out of date with the config; cancel it and plan again")
+            warnings.append(
+                f"task #{task.id} for {change.address} is out of date with the config; cancel it and plan again"
+            )
     for key, task in sorted(open_tasks.items(), key=lambda item: item[1].id):
         if key not in matched:
             pending.append(PendingTask(task.id, task.address, task.action, task.reason))
-            warnings.append(f"task #{task.id} ({task.action} {task.address}) is no longer needed: `provisioner tasks cancel {task.id}`")
+            warnings.append(
+                f"task #{task.id} ({task.action} {task.address}) is no longer needed: `provisioner tasks cancel {task.id}`"
+            )
     return kept, pending, warnings
 
 
@@ -147,15 +174,24 @@ def observed_digest(state: StateReader, observed: Observed, shops: Sequence[str]
             continue
         for address in sorted(live.resources):
             resource = live.resources[address]
-            digest.update(json.dumps([str(address), resource.remote_id, sorted(resource.fields.items())], default=list, ensure_ascii=False).encode())
+            digest.update(
+                json.dumps(
+                    [str(address), resource.remote_id, sorted(resource.fields.items())],
+                    default=list,
+                    ensure_ascii=False,
+                ).encode()
+            )
     return "sha256:" + digest.hexdigest()
 
 
 def _sealed(plan: Plan) -> Plan:
-    from dataclasses import replace
-
     payload = json.dumps(
-        [plan.config_digest, plan.state_digest, [c.key for c in plan.changes], [repr(c) for c in plan.changes]],
+        [
+            plan.config_digest,
+            plan.state_digest,
+            [c.key for c in plan.changes],
+            [repr(c) for c in plan.changes],
+        ],
         ensure_ascii=False,
     )
     return replace(plan, digest="sha256:" + hashlib.sha256(payload.encode()).hexdigest())

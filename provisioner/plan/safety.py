@@ -8,7 +8,9 @@ from provisioner.model import Safety
 from provisioner.resources import Change
 
 
-def unsafe_reasons(shop: str, managed_accounts: int, changes: Iterable[Change], safety: Safety) -> list[str]:
+def unsafe_reasons(
+    shop: str, managed_accounts: int, changes: Iterable[Change], safety: Safety
+) -> list[str]:
     """Why apply must refuse this shop's changes without --force; empty when it is safe."""
     if managed_accounts < max(safety.min_accounts, 1):
         return []
@@ -23,7 +25,10 @@ def unsafe_reasons(shop: str, managed_accounts: int, changes: Iterable[Change], 
             updated.add(change.address.name)
     updated -= removed
     reasons = []
-    for verb, names, limit in (("delete or disable", removed, safety.max_delete_percent), ("update", updated, safety.max_update_percent)):
+    for verb, names, limit in (
+        ("delete or disable", removed, safety.max_delete_percent),
+        ("update", updated, safety.max_update_percent),
+    ):
         percent = 100 * len(names) / managed_accounts
         if percent > limit:
             reasons.append(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from provisioner.connectors.base import Capabilities, KindCapabilities, LiveShop, capability_for
 from provisioner.plan.diff import field_changes
-from provisioner.plan.model import Drift, Unmanaged
+from provisioner.plan.model import Drift, Unmanaged, UnmanagedMode
 from provisioner.resources import (
+    Action,
+    Execution,
     FIELDS,
     KIND_ORDER,
     KINDS,
@@ -35,7 +37,8 @@ class ShopInputs:
     live: LiveShop
     capabilities: Capabilities
     protected: frozenset[str] = frozenset()
-    unmanaged_mode: str = "report"
+    unmanaged_mode: UnmanagedMode = "report"
+    agents: frozenset[str] = frozenset()  # person ids still in the config, for removal reasons
 
 
 @dataclass
@@ -66,7 +69,14 @@ def change_order(change: Change) -> tuple[str, int, int, str, int, int]:
     address = change.address
     deleting = change.action == "delete"
     kind_rank = -KIND_ORDER[address.kind] if deleting else KIND_ORDER[address.kind]
-    return (address.shop, int(deleting), kind_rank, address.name, _ACTION_ORDER[change.action], int(change.execution == "manual"))
+    return (
+        address.shop,
+        int(deleting),
+        kind_rank,
+        address.name,
+        _ACTION_ORDER[change.action],
+        int(change.execution == "manual"),
+    )
 
 
 def _by_kind(resources: Mapping[Address, Resource], kind: ResourceKind) -> dict[Address, Resource]:
@@ -74,7 +84,9 @@ def _by_kind(resources: Mapping[Address, Resource], kind: ResourceKind) -> dict[
 
 
 class _KindPlanner:
-    def __init__(self, inputs: ShopInputs, kind: ResourceKind, capability: KindCapabilities, out: ShopPlan) -> None:
+    def __init__(
+        self, inputs: ShopInputs, kind: ResourceKind, capability: KindCapabilities, out: ShopPlan
+    ) -> None:
         self.inputs = inputs
         self.kind = kind
         self.cap = capability
@@ -105,7 +117,9 @@ class _KindPlanner:
         if live is None:
             return None
         fields = dict(recorded.fields) if recorded else {}
-        fields.update({name: value for name, value in live.fields.items() if name in self.cap.readable})
+        fields.update(
+            {name: value for name, value in live.fields.items() if name in self.cap.readable}
+        )
         remote_id = live.remote_id or (recorded.remote_id if recorded else None)
         return Resource(address, fields, remote_id)
 
@@ -117,7 +131,9 @@ class _KindPlanner:
                 continue
             for name in sorted(self.cap.readable & recorded.fields.keys()):
                 if recorded.fields[name] != live.fields.get(name):
-                    self.out.drift.append(Drift(address, name, recorded.fields[name], live.fields.get(name)))
+                    self.out.drift.append(
+                        Drift(address, name, recorded.fields[name], live.fields.get(name))
+                    )
 
     def _converge(self, address: Address, wanted: Resource) -> None:
         current = self.current(address)
@@ -133,39 +149,72 @@ class _KindPlanner:
         self.out.unchanged += 1
         recorded = self.recorded.get(address)
         merged = Resource(address, {**current.fields, **wanted.fields}, current.remote_id)
-        if recorded is None or recorded.fields != merged.fields or recorded.remote_id != merged.remote_id:
+        if (
+            recorded is None
+            or recorded.fields != merged.fields
+            or recorded.remote_id != merged.remote_id
+        ):
             self.out.adopt.append(merged)
 
     def _create(self, address: Address, wanted: Resource) -> list[Change]:
-        declared = [(name, wanted.fields[name]) for name in FIELDS[self.kind] if name in wanted.fields]
+        declared = [
+            (name, wanted.fields[name]) for name in FIELDS[self.kind] if name in wanted.fields
+        ]
         reason = _create_reason(wanted)
         meta = _meta(wanted)
         if not self.cap.create:
             fields = tuple(FieldChange(name, None, value) for name, value in declared)
-            return [self._change(address, "create", "manual", reason, fields, meta=meta, agent=wanted)]
+            return [
+                self._change(address, "create", "manual", reason, fields, meta=meta, agent=wanted)
+            ]
         by_api = tuple(FieldChange(n, None, v) for n, v in declared if n in self.cap.create_fields)
-        by_hand = tuple(FieldChange(n, None, v) for n, v in declared if n not in self.cap.create_fields)
+        by_hand = tuple(
+            FieldChange(n, None, v) for n, v in declared if n not in self.cap.create_fields
+        )
         create = self._change(address, "create", "api", reason, by_api, meta=meta, agent=wanted)
         if not by_hand:
             return [create]
         follow_up = self._change(
-            address, "update", "manual", f"{reason}; {_names(by_hand)} cannot be set through the API",
-            by_hand, meta=meta, agent=wanted, depends_on=(create.key,),
-        )  # fmt: skip
+            address,
+            "update",
+            "manual",
+            f"{reason}; {_names(by_hand)} cannot be set through the API",
+            by_hand,
+            meta=meta,
+            agent=wanted,
+            depends_on=(create.key,),
+        )
         return [create, follow_up]
 
     def _update(
-        self, address: Address, current: Resource, wanted: Resource, differences: tuple[FieldChange, ...]
+        self,
+        address: Address,
+        current: Resource,
+        wanted: Resource,
+        differences: tuple[FieldChange, ...],
     ) -> list[Change]:
         by_api = tuple(change for change in differences if change.field in self.cap.writable)
         by_hand = tuple(change for change in differences if change.field not in self.cap.writable)
         reason = _update_reason(wanted, differences)
         meta = _meta(wanted)
         changes = []
-        for execution, fields in (("api", by_api), ("manual", by_hand)):
+        parts: tuple[tuple[Execution, tuple[FieldChange, ...]], ...] = (
+            ("api", by_api),
+            ("manual", by_hand),
+        )
+        for execution, fields in parts:
             if fields:
                 changes.append(
-                    self._change(address, "update", execution, reason, fields, current.remote_id, meta, wanted)
+                    self._change(
+                        address,
+                        "update",
+                        execution,
+                        reason,
+                        fields,
+                        current.remote_id,
+                        meta,
+                        wanted,
+                    )
                 )
         return changes
 
@@ -178,19 +227,26 @@ class _KindPlanner:
         if not managed:
             self._unmanaged(address, current)
             return
-        self.out.changes.extend(self._remove(address, current, _removal_reason(address, current)))
+        reason = _removal_reason(address, current, self.inputs.agents)
+        self.out.changes.extend(self._remove(address, current, reason))
 
     def _unmanaged(self, address: Address, current: Resource) -> None:
         mode = self.inputs.unmanaged_mode
         if address.kind != "account" or mode == "ignore":
             return
         fields = tuple(sorted((k, v) for k, v in current.fields.items() if k not in META_FIELDS))
-        self.out.unmanaged.append(Unmanaged(address, self.inputs.platform, mode, fields))  # type: ignore[arg-type]
+        self.out.unmanaged.append(Unmanaged(address, self.inputs.platform, mode, fields))
         if mode == "remove":
-            self.out.changes.extend(self._remove(address, current, "not declared in the config (unmanaged: remove)"))
+            self.out.changes.extend(
+                self._remove(address, current, "not declared in the config (unmanaged: remove)")
+            )
 
     def _remove(self, address: Address, current: Resource, reason: str) -> list[Change]:
-        before = tuple(FieldChange(n, current.fields[n], None) for n in FIELDS[self.kind] if n in current.fields)
+        before = tuple(
+            FieldChange(n, current.fields[n], None)
+            for n in FIELDS[self.kind]
+            if n in current.fields
+        )
         agent = current.fields.get("agent")
         gone = (("agent", agent), ("permissions", ()))
         if self.cap.delete:
@@ -205,16 +261,30 @@ class _KindPlanner:
         return [self._change(address, "delete", "manual", reason, before, current.remote_id, gone)]
 
     def _change(
-        self, address: Address, action: str, execution: str, reason: str, fields: tuple[FieldChange, ...],
-        remote_id: str | None = None, meta: tuple[tuple[str, FieldValue], ...] = (),
-        agent: Resource | None = None, depends_on: tuple[str, ...] = (),
-    ) -> Change:  # fmt: skip
+        self,
+        address: Address,
+        action: Action,
+        execution: Execution,
+        reason: str,
+        fields: tuple[FieldChange, ...],
+        remote_id: str | None = None,
+        meta: tuple[tuple[str, FieldValue], ...] = (),
+        agent: Resource | None = None,
+        depends_on: tuple[str, ...] = (),
+    ) -> Change:
         owner = agent.get("agent") if agent is not None else dict(meta).get("agent")
         return Change(
-            address, self.inputs.platform, action, execution, reason, fields,  # type: ignore[arg-type]
-            remote_id=remote_id, agent=owner if isinstance(owner, str) else None,
-            meta=meta, depends_on=depends_on,
-        )  # fmt: skip
+            address,
+            self.inputs.platform,
+            action,
+            execution,
+            reason,
+            fields,
+            remote_id=remote_id,
+            agent=owner if isinstance(owner, str) else None,
+            meta=meta,
+            depends_on=depends_on,
+        )
 
 
 def _meta(resource: Resource) -> tuple[tuple[str, FieldValue], ...]:
@@ -242,10 +312,14 @@ def _update_reason(wanted: Resource, differences: tuple[FieldChange, ...]) -> st
     return f"config changed: {_names(differences)}"
 
 
-def _removal_reason(address: Address, current: Resource) -> str:
+def _removal_reason(address: Address, current: Resource, agents: frozenset[str]) -> str:
     if address.kind == "account":
         agent = current.fields.get("agent")
-        return f"agent {agent} removed from the config" if agent else "account removed from the config"
+        if agent in agents:
+            return f"account no longer declared for agent {agent}"
+        return (
+            f"agent {agent} removed from the config" if agent else "account removed from the config"
+        )
     if address.kind == "role":
         return "role template no longer used on this shop"
     return "group removed from the config"
@@ -258,21 +332,41 @@ def _with_dependencies(changes: list[Change]) -> list[Change]:
     for change in changes:
         needs = set(change.depends_on) | _needs(change, creates, changes)
         needs.discard(change.key)
-        result.append(_replace_depends(change, tuple(sorted(needs))) if needs != set(change.depends_on) else change)
+        result.append(
+            _replace_depends(change, tuple(sorted(needs)))
+            if needs != set(change.depends_on)
+            else change
+        )
     return result
 
 
-def _needs(change: Change, creates: dict[tuple[str, str], str], changes: list[Change]) -> set[str]:
+def _needs(
+    change: Change, creates: dict[tuple[ResourceKind, str], str], changes: list[Change]
+) -> set[str]:
     after, kind = change.after(), change.address.kind
     needs: set[str] = set()
     if kind == "account" and change.action != "delete":
-        needs |= {creates[("role", r)] for r in _strings(after.get("roles")) if ("role", r) in creates}
+        needs |= {
+            creates[("role", r)] for r in _strings(after.get("roles")) if ("role", r) in creates
+        }
     if kind == "group" and change.action != "delete":
-        needs |= {creates[("account", m)] for m in _strings(after.get("members")) if ("account", m) in creates}
+        needs |= {
+            creates[("account", m)]
+            for m in _strings(after.get("members"))
+            if ("account", m) in creates
+        }
     if kind == "account" and change.action == "delete":
-        needs |= {other.key for other in changes if other.address.kind == "group" and _drops(other, "members", change.address.name)}
+        needs |= {
+            other.key
+            for other in changes
+            if other.address.kind == "group" and _drops(other, "members", change.address.name)
+        }
     if kind == "role" and change.action == "delete":
-        needs |= {other.key for other in changes if other.address.kind == "account" and _drops(other, "roles", change.address.name)}
+        needs |= {
+            other.key
+            for other in changes
+            if other.address.kind == "account" and _drops(other, "roles", change.address.name)
+        }
     return needs
 
 
@@ -287,6 +381,4 @@ def _strings(value: FieldValue) -> tuple[str, ...]:
 
 
 def _replace_depends(change: Change, depends_on: tuple[str, ...]) -> Change:
-    from dataclasses import replace
-
     return replace(change, depends_on=depends_on)

@@ -25,12 +25,16 @@ class Planned:
 def state_path(loaded: LoadedConfig) -> Path:
     settings = loaded.config.settings.state
     if settings.backend != "sqlite":
-        raise StateError(f"state backend '{settings.backend}' is not available in this version; use sqlite")
+        raise StateError(
+            f"state backend '{settings.backend}' is not available in this version; use sqlite"
+        )
     path = Path(settings.path).expanduser()
     return path if path.is_absolute() else loaded.base_dir / path
 
 
-def connect_shops(loaded: LoadedConfig, state: StateReader, shops: Sequence[str] = ()) -> dict[str, Connector]:
+def connect_shops(
+    loaded: LoadedConfig, state: StateReader, shops: Sequence[str] = ()
+) -> dict[str, Connector]:
     selected = select_shops(loaded, state, shops)
     live_shops = [name for name in selected if not loaded.config.shops[name].retired]
     return connect(loaded, live_shops)
@@ -44,7 +48,11 @@ def plan_loaded(loaded: LoadedConfig, shops: Sequence[str] = (), parallelism: in
     with StateReader.open(state_path(loaded)) as state:
         selected = select_shops(loaded, state, shops)
         connectors = connect_shops(loaded, state, selected)
-        problems = [f"{name}: {problem}" for name, c in sorted(connectors.items()) for problem in c.problems()]
+        problems = [
+            f"{name}: {problem}"
+            for name, c in sorted(connectors.items())
+            for problem in c.problems()
+        ]
         if problems:
             raise PlanError("; ".join(problems))
         live = observe(connectors, parallelism)

@@ -137,3 +137,5 @@ def _translated(path: Path) -> Iterator[None]:
         raise StateError(f"{path}: {exc}") from exc
     except sqlite3.Error as exc:
         raise StateError(f"{path}: {exc}") from exc
+    except OSError as exc:  # creating the parent directories
+        raise StateError(f"{path}: {exc.strerror or exc}") from exc

@@ -7,34 +7,64 @@ from pathlib import Path
 
 import click
 
-from provisioner.apply.executor import ApplyReport, Executor, Outcome
+from provisioner.apply.executor import ApplyReport, Executor, Outcome, Status
 from provisioner.apply.identity import current_user, git_commit
 from provisioner.cli.options import parallelism_option, shop_option
 from provisioner.cli.output import echo, style, warning
 from provisioner.cli.render import rendered
+from provisioner.config.loader import load_config
 from provisioner.errors import ProvisionerError, UnsafePlanError
 from provisioner.plan.model import Plan
 from provisioner.plan.saved import check_fresh, read_plan
 from provisioner.plan.workflow import plan_loaded, state_path
-from provisioner.config.loader import load_config
 from provisioner.state import StateStore
 
-_MARKS = {"ok": ("✓", "green"), "task_opened": ("☐", "yellow"), "skipped": ("–", "yellow"), "failed": ("✗", "red")}
+_LABELS: tuple[tuple[Status, str], ...] = (
+    ("ok", "done"),
+    ("task_opened", "manual tasks opened"),
+    ("skipped", "skipped"),
+    ("failed", "failed"),
+)
+_MARKS = {
+    "ok": ("✓", "green"),
+    "task_opened": ("☐", "yellow"),
+    "skipped": ("–", "yellow"),
+    "failed": ("✗", "red"),
+}
 
 
 @click.command("apply")
-@click.option("-c", "--config", "config_path", type=click.Path(path_type=Path), default=None, help="Config file or directory (default: the saved plan's, else the current directory).")
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Config file or directory (default: the saved plan's, else the current directory).",
+)
 @click.argument("planfile", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--force", is_flag=True, help="Apply even if the plan exceeds a safety threshold.")
 @shop_option
 @parallelism_option
-@click.option("--lock-timeout", type=click.FloatRange(0), default=0.0, show_default=True, help="Seconds to wait for the state lock.")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(0),
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for the state lock.",
+)
 @click.pass_context
 def command(
-    ctx: click.Context, config_path: Path | None, planfile: Path | None, auto_approve: bool, force: bool,
-    shops: tuple[str, ...], parallelism: int, lock_timeout: float,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    config_path: Path | None,
+    planfile: Path | None,
+    auto_approve: bool,
+    force: bool,
+    shops: tuple[str, ...],
+    parallelism: int,
+    lock_timeout: float,
+) -> None:
     """Carry out the plan: API changes now, manual changes as tasks."""
     saved = read_plan(planfile) if planfile else None
     if config_path is None:
@@ -69,8 +99,12 @@ def _shops_of(plan: Plan) -> tuple[str, ...]:
 
 def _confirm() -> None:
     if not sys.stdin.isatty():
-        raise ProvisionerError("stdin is not a terminal: pass --auto-approve to apply without asking")
-    answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
+        raise ProvisionerError(
+            "stdin is not a terminal: pass --auto-approve to apply without asking"
+        )
+    answer = click.prompt(
+        "Apply these changes? Only 'yes' is accepted", default="", show_default=False
+    )
     if answer.strip() != "yes":
         raise ProvisionerError("apply cancelled")
 
@@ -83,12 +117,13 @@ def _progress(outcome: Outcome) -> None:
 
 
 def _summarise(report: ApplyReport) -> None:
-    counts = ", ".join(
-        f"{report.count(status)} {label}"
-        for status, label in (("ok", "done"), ("task_opened", "manual tasks opened"), ("skipped", "skipped"), ("failed", "failed"))
-    )
+    counts = ", ".join(f"{report.count(status)} {label}" for status, label in _LABELS)
     echo(f"Apply complete: {counts}.")
     if report.count("task_opened"):
-        echo("See the back-office steps with `provisioner tasks`; mark each done with `provisioner tasks done ID`.")
+        echo(
+            "See the back-office steps with `provisioner tasks`; mark each done with `provisioner tasks done ID`."
+        )
     if report.failed:
-        warning("some changes failed; fix the cause and run apply again (it only redoes what is left)")
+        warning(
+            "some changes failed; fix the cause and run apply again (it only redoes what is left)"
+        )

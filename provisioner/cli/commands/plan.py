@@ -18,16 +18,23 @@ from provisioner.plan.workflow import plan_config
 
 @click.command("plan")
 @config_option
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan for `apply FILE`.")
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan for `apply FILE`."
+)
 @format_option("text", "json", "markdown", default="text")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when changes are pending.")
 @shop_option
 @parallelism_option
 @click.pass_context
 def command(
-    ctx: click.Context, config_path: Path, out: Path | None, output_format: str, detailed_exitcode: bool,
-    shops: tuple[str, ...], parallelism: int,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    config_path: Path,
+    out: Path | None,
+    output_format: str,
+    detailed_exitcode: bool,
+    shops: tuple[str, ...],
+    parallelism: int,
+) -> None:
     """Compare the config with the recorded and live state of every shop."""
     planned = plan_config(config_path, shops, parallelism)
     for diagnostic in planned.loaded.warnings:

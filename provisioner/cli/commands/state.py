@@ -25,7 +25,11 @@ def unlock(config_path: Path) -> None:
     loaded = load_config(config_path)
     with StateStore.open(state_path(loaded)) as store:
         held = store.unlock()
-    echo(f"Released the lock held by {held.holder} ({held.operation}) since {held.since}." if held else "The state was not locked.")
+    echo(
+        f"Released the lock held by {held.holder} ({held.operation}) since {held.since}."
+        if held
+        else "The state was not locked."
+    )
 
 
 @command.command("history")
@@ -40,4 +44,6 @@ def history(config_path: Path, limit: int) -> None:
         echo("No applies recorded.")
     for run in runs:
         commit = f" commit {run.commit[:12]}" if run.commit else ""
-        echo(f"#{run.id} {run.started_at} {run.who}{commit} {run.status}: {len(run.results)} changes")
+        echo(
+            f"#{run.id} {run.started_at} {run.who}{commit} {run.status}: {len(run.results)} changes"
+        )

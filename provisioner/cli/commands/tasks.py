@@ -75,20 +75,35 @@ def cancel(ctx: click.Context, task_ids: tuple[int, ...], note: str | None) -> N
 
 def _as_text(task: Task) -> str:
     header = f"#{task.id} {style(task.status, fg='yellow' if task.is_open else None)} {task.action} {task.address} ({task.platform})"
-    lines = [header, f"   why: {task.reason}", f"   opened {task.created_at} by {task.created_by or '?'}"]
+    lines = [
+        header,
+        f"   why: {task.reason}",
+        f"   opened {task.created_at} by {task.created_by or '?'}",
+    ]
     if task.is_open:
         lines += ["   " + step.replace("\n", "\n   ") for step in task.steps]
         lines.append(f"   Then: provisioner tasks done {task.id}")
     else:
-        lines.append(f"   {task.status} {task.closed_at} by {task.closed_by or '?'}" + (f": {task.note}" if task.note else ""))
+        lines.append(
+            f"   {task.status} {task.closed_at} by {task.closed_by or '?'}"
+            + (f": {task.note}" if task.note else "")
+        )
     return "\n".join(lines) + "\n"
 
 
 def _as_json(task: Task) -> dict[str, object]:
     return {
-        "id": task.id, "status": task.status, "address": str(task.address), "platform": task.platform,
-        "action": task.action, "reason": task.reason, "steps": list(task.steps),
+        "id": task.id,
+        "status": task.status,
+        "address": str(task.address),
+        "platform": task.platform,
+        "action": task.action,
+        "reason": task.reason,
+        "steps": list(task.steps),
         "fields": [{"field": f.field, "before": f.before, "after": f.after} for f in task.fields],
-        "created_at": task.created_at, "created_by": task.created_by,
-        "closed_at": task.closed_at, "closed_by": task.closed_by, "note": task.note,
-    }  # fmt: skip
+        "created_at": task.created_at,
+        "created_by": task.created_by,
+        "closed_at": task.closed_at,
+        "closed_by": task.closed_by,
+        "note": task.note,
+    }
