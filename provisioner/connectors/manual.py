@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from provisioner.connectors.base import NO_API, Capabilities, Connector, LiveShop, ShopReader, ShopWriter
+from provisioner.connectors.base import (
+    NO_API,
+    Capabilities,
+    Connector,
+    LiveShop,
+    ShopReader,
+    ShopWriter,
+)
 from provisioner.errors import InvalidError
 from provisioner.resources import Address, Change, Resource
 
@@ -23,7 +30,9 @@ class _Blind:
         return LiveShop()
 
     def apply(self, change: Change) -> str | None:
-        raise InvalidError(f"{self.platform} has no API for {change.action} of a {change.address.kind}")
+        raise InvalidError(
+            f"{self.platform} has no API for {change.action} of a {change.address.kind}"
+        )
 
     def find(self, address: Address) -> Resource | None:
         return None

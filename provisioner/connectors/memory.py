@@ -16,7 +16,14 @@ import uuid
 from pathlib import Path
 from typing import Any, ClassVar
 
-from provisioner.connectors.base import Capabilities, Connector, KindCapabilities, LiveShop, ShopReader, ShopWriter
+from provisioner.connectors.base import (
+    Capabilities,
+    Connector,
+    KindCapabilities,
+    LiveShop,
+    ShopReader,
+    ShopWriter,
+)
 from provisioner.errors import ConflictError, NotFoundError, TransientError
 from provisioner.resources import FIELDS, KINDS, Address, Change, FieldValue, Resource
 
@@ -29,11 +36,15 @@ class MemoryConnector(Connector):
     display_name = "in-memory test platform"
     capabilities: ClassVar[Capabilities] = {
         kind: KindCapabilities(
-            listable=True, readable=_ALL[kind], writable=_ALL[kind], create=True,
-            create_fields=_ALL[kind], delete=True,
+            listable=True,
+            readable=_ALL[kind],
+            writable=_ALL[kind],
+            create=True,
+            create_fields=_ALL[kind],
+            delete=True,
         )
         for kind in KINDS
-    }  # fmt: skip
+    }
 
     def reader(self) -> ShopReader:
         return _MemoryShop(self._path(), self.context.name)
@@ -92,7 +103,9 @@ class _MemoryShop:
         delay = float(os.environ.get("PROVISIONER_MEMORY_DELAY", "0") or 0)
         if delay:
             time.sleep(delay)
-        failing = {name for name in os.environ.get("PROVISIONER_MEMORY_FAIL", "").split(",") if name}
+        failing = {
+            name for name in os.environ.get("PROVISIONER_MEMORY_FAIL", "").split(",") if name
+        }
         if change.address.name in failing:
             raise TransientError(f"injected failure for {change.address}")
 

@@ -26,14 +26,60 @@ class BackOffice:
 
 
 BACK_OFFICES: dict[str, BackOffice] = {
-    "tmall": BackOffice("千牛卖家中心", "店铺管理 → 子账号管理 → 员工管理", "子账号管理 → 岗位管理", "千牛接待中心 → 分流设置 → 分组管理", "千牛接待中心 → 接待设置"),
-    "taobao": BackOffice("千牛卖家中心", "店铺管理 → 子账号管理 → 员工管理", "子账号管理 → 岗位管理", "千牛接待中心 → 分流设置 → 分组管理", "千牛接待中心 → 接待设置"),
-    "pinduoduo": BackOffice("拼多多商家后台", "店铺管理 → 子账号管理", "子账号管理 → 权限模板", "多多客服 → 客服分组", "多多客服 → 接待设置", "权限模板"),
-    "douyin": BackOffice("抖店商家后台", "店铺 → 子账号管理", "子账号管理 → 岗位管理", "飞鸽客服 → 分流设置 → 客服分组", "飞鸽客服 → 接待设置"),
-    "kuaishou": BackOffice("快手小店商家后台", "店铺 → 子账号管理", "子账号管理 → 角色管理", "客服 → 分流设置 → 客服分组", "客服 → 接待设置", "角色"),
-    "jd": BackOffice("京东商家后台", "账号管理 → 子账号管理", "账号管理 → 角色管理", "咚咚客服 → 分流设置 → 客服分组", "咚咚客服 → 接待设置", "角色"),
+    "tmall": BackOffice(
+        "千牛卖家中心",
+        "店铺管理 → 子账号管理 → 员工管理",
+        "子账号管理 → 岗位管理",
+        "千牛接待中心 → 分流设置 → 分组管理",
+        "千牛接待中心 → 接待设置",
+    ),
+    "taobao": BackOffice(
+        "千牛卖家中心",
+        "店铺管理 → 子账号管理 → 员工管理",
+        "子账号管理 → 岗位管理",
+        "千牛接待中心 → 分流设置 → 分组管理",
+        "千牛接待中心 → 接待设置",
+    ),
+    "pinduoduo": BackOffice(
+        "拼多多商家后台",
+        "店铺管理 → 子账号管理",
+        "子账号管理 → 权限模板",
+        "多多客服 → 客服分组",
+        "多多客服 → 接待设置",
+        "权限模板",
+    ),
+    "douyin": BackOffice(
+        "抖店商家后台",
+        "店铺 → 子账号管理",
+        "子账号管理 → 岗位管理",
+        "飞鸽客服 → 分流设置 → 客服分组",
+        "飞鸽客服 → 接待设置",
+    ),
+    "kuaishou": BackOffice(
+        "快手小店商家后台",
+        "店铺 → 子账号管理",
+        "子账号管理 → 角色管理",
+        "客服 → 分流设置 → 客服分组",
+        "客服 → 接待设置",
+        "角色",
+    ),
+    "jd": BackOffice(
+        "京东商家后台",
+        "账号管理 → 子账号管理",
+        "账号管理 → 角色管理",
+        "咚咚客服 → 分流设置 → 客服分组",
+        "咚咚客服 → 接待设置",
+        "角色",
+    ),
 }
-GENERIC = BackOffice("the merchant back office", "sub-accounts", "roles", "customer-service groups", "customer-service settings", "role")
+GENERIC = BackOffice(
+    "the merchant back office",
+    "sub-accounts",
+    "roles",
+    "customer-service groups",
+    "customer-service settings",
+    "role",
+)
 
 _SERVICE_FIELDS = {"reception_limit": "接待上限", "dispatch": "分流", "schedule": "排班"}
 
@@ -62,7 +108,9 @@ def _account_steps(office: BackOffice, context: ShopContext, change: Change) -> 
     name = _account_name(context, change.address.name)
     after = change.after()
     if change.action == "delete":
-        return [f"Open {office.accounts}, find sub-account '{name}', choose 删除 (delete) and confirm."]
+        return [
+            f"Open {office.accounts}, find sub-account '{name}', choose 删除 (delete) and confirm."
+        ]
     steps = []
     if change.action == "create":
         steps.append(
@@ -89,14 +137,20 @@ def _account_field_steps(
         steps.append(f"Set the account status: {verb}.")
     service = [f"{_SERVICE_FIELDS[f]}: {_show(after[f])}" for f in _SERVICE_FIELDS if f in after]
     if service:
-        steps.append(f"In {office.service}, for '{_account_name(context, change.address.name)}' set " + "; ".join(service) + ".")
+        steps.append(
+            f"In {office.service}, for '{_account_name(context, change.address.name)}' set "
+            + "; ".join(service)
+            + "."
+        )
     return steps
 
 
 def _role_steps(office: BackOffice, context: ShopContext, change: Change) -> list[str]:
     name = change.address.name
     if change.action == "delete":
-        return [f"Open {office.roles}, delete {office.role_word} '{name}' (no account may still use it)."]
+        return [
+            f"Open {office.roles}, delete {office.role_word} '{name}' (no account may still use it)."
+        ]
     verb = "新建" if change.action == "create" else "编辑"
     steps = [f"Open {office.roles} → {verb}{office.role_word}: name '{name}'."]
     permissions = _tuple(change.after().get("permissions"))
@@ -118,7 +172,9 @@ def _group_steps(office: BackOffice, change: Change) -> list[str]:
     if change.action == "delete":
         return [f"Open {office.groups}, delete group '{name}'."]
     after = change.after()
-    steps = [f"Open {office.groups} → {'新建分组' if change.action == 'create' else '编辑分组'} '{name}'."]
+    steps = [
+        f"Open {office.groups} → {'新建分组' if change.action == 'create' else '编辑分组'} '{name}'."
+    ]
     if "description" in after:
         steps.append(f"Description: {_show(after['description'])}.")
     if "members" in after:
@@ -137,7 +193,9 @@ def _labels(platform: str, permissions: tuple[str, ...]) -> list[str]:
             labels.append(f"{mapping.label} ({permission})")
         else:
             meaning = known.label if known else permission
-            labels.append(f"{meaning} ({permission}; no known checkbox: find the closest one and check)")
+            labels.append(
+                f"{meaning} ({permission}; no known checkbox: find the closest one and check)"
+            )
     return labels
 
 
