@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from provisioner.plan.model import Plan
-from provisioner.render.access import access_lines, is_high, permission_label
+from provisioner.render.access import access_lines, is_high, permission_label, risk_rank
 from provisioner.render.budget import Section, fit
 from provisioner.render.changes import change_details, change_title
 from provisioner.render.markup import escape, escape_html, fence, table_head, table_row
@@ -70,9 +70,8 @@ def _access(plan: Plan) -> list[Section]:
     lines = access_lines(plan.access_delta)
     if not lines:
         return []
-    head = "#### Access changes (critical and high risk first)\n\n" + table_head(
-        "Change", "Person", "Account", "Risk", "Permissions"
-    )
+    head = "#### Access changes (critical and high risk first)\n\n" + _tally(plan) + "\n\n"
+    head += table_head("Change", "Person", "Account", "Risk", "Permissions")
     rows = tuple(
         table_row(
             (
@@ -86,6 +85,17 @@ def _access(plan: Plan) -> list[Section]:
         for line in lines
     )
     return [Section(_ACCESS, head, rows, "\n", _more("access lines"))]
+
+
+def _tally(plan: Plan) -> str:
+    """`**critical**: 1 granted, 0 revoked · low: 2 granted, 1 revoked`: survives any shortening."""
+    counted = Counter((change.risk, change.direction) for change in plan.access_delta)
+    risks = sorted({risk for risk, _ in counted}, key=risk_rank)
+    return " · ".join(
+        f"{f'**{escape(r)}**' if is_high(r) else escape(r)}: "
+        f"{counted[r, 'gain']:,} granted, {counted[r, 'loss']:,} revoked"
+        for r in risks
+    )
 
 
 def _details(plan: Plan) -> list[Section]:

@@ -8,9 +8,11 @@ from collections.abc import Iterable
 
 from provisioner.render.values import clean
 
-# Any ASCII punctuation may be backslash-escaped in CommonMark; these are the ones that can
-# start emphasis, links, code, headings, lists, tables, strikethrough or raw HTML.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+# Characters that start emphasis, code, links, raw HTML, entities, strikethrough or a table
+# cell anywhere in a line; the text stays readable because "." and "-" in names are left alone.
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+# At the start of a cell or list item these would open a heading, a list or a quote.
+_LEADING = re.compile(r"^(#|[-+=]|\d+(?=[.)]))")
 # GitHub turns "@name" into a mention that notifies people: a zero-width space after the "@"
 # keeps the text as written and notifies nobody.
 _MENTION = "@\u200b"
@@ -18,7 +20,14 @@ _MENTION = "@\u200b"
 
 def escape(text: str) -> str:
     """Literal inline Markdown, safe inside a table cell or a list item."""
-    return _SPECIAL.sub(r"\\\1", clean(text)).replace("@", _MENTION)
+    text = _INLINE.sub(r"\\\1", clean(text))
+    return _LEADING.sub(_escape_leading, text).replace("@", _MENTION)
+
+
+def _escape_leading(match: re.Match[str]) -> str:
+    # "1." opens a list through its dot, "#" or "-" through itself.
+    marker = match.group()
+    return marker + "\\" if marker[0].isdigit() else "\\" + marker
 
 
 def escape_html(text: str) -> str:

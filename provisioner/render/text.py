@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from provisioner.plan.model import Plan
+from provisioner.plan.model import Plan, Unmanaged
 from provisioner.render.access import AccessLine, access_lines, by_person, permission_label
 from provisioner.render.ansi import Colour, paint
 from provisioner.render.changes import SIGNS, change_details, change_title
@@ -100,12 +100,18 @@ def _unmanaged(plan: Plan, color: bool) -> str:
     items = [item for item in plan.unmanaged if item.mode != "ignore"]
     if not items:
         return ""
-    rows: list[str] = []
-    for item in items:
-        rows.append(f"{_INDENT}{clean(str(item.address))} ({clean(item.platform)}): {item.mode}")
-        rows += [f"{_DETAIL_INDENT}{clean(k)}: {format_value(v)}" for k, v in item.fields]
+    rows = [line for item in items for line in _unmanaged_item(item)]
     title = "Unmanaged accounts (on the platform, not in the config; report lists, remove deletes):"
     return "\n".join([paint(title, "yellow", color), *rows])
+
+
+def _unmanaged_item(item: Unmanaged) -> list[str]:
+    head = f"{_INDENT}{clean(str(item.address))} ({clean(item.platform)}): {item.mode}"
+    width = max((len(name) for name, _ in item.fields), default=0)
+    return [head] + [
+        f"{_DETAIL_INDENT}{clean(name + ':').ljust(width + 1)} {format_value(value)}"
+        for name, value in item.fields
+    ]
 
 
 def _warnings(plan: Plan, color: bool) -> str:

@@ -1,0 +1,98 @@
+"""The terminal rendering, as a person running `provisioner plan` reads it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from provisioner.plan.model import AccessChange, Drift, PendingTask, Plan, Unmanaged
+from provisioner.render.text import render_text
+from provisioner.resources import Address, Change, FieldChange
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_rich_plan_matches_golden(rich_plan: Plan, golden: Callable[[str, str], None]) -> None:
+    golden("plan.txt", render_text(rich_plan))
+
+
+def test_sections_come_in_reading_order(rich_plan: Plan) -> None:
+    text = render_text(rich_plan)
+    markers = [
+        "Access changes",
+        "acme-tmall (tmall)",
+        "acme-pdd (pinduoduo)",
+        "Pending manual tasks",
+        "Drift",
+        "Unmanaged accounts",
+        "Warning:",
+        "Apply will refuse this plan without --force:",
+        "Plan: 3 to create, 3 to update, 2 to delete (3 manual).",
+    ]
+    positions = [text.index(marker) for marker in markers]
+    assert positions == sorted(positions)
+    assert text.endswith("Plan: 3 to create, 3 to update, 2 to delete (3 manual).\n")
+
+
+def test_no_colour_unless_asked(rich_plan: Plan) -> None:
+    assert "\x1b" not in render_text(rich_plan)
+
+
+def test_colour_marks_creates_green_updates_yellow_deletes_red(rich_plan: Plan) -> None:
+    text = render_text(rich_plan, color=True)
+    assert "\x1b[32m  + acme-tmall/account/小王\x1b[0m" in text
+    assert "\x1b[33m  ~ acme-tmall/account/磊磊\x1b[0m" in text
+    assert "\x1b[31m  - acme-ks/account/老张\x1b[0m" in text
+    assert "\x1b[31mApply will refuse this plan without --force:\x1b[0m" in text
+    assert ANSI.sub("", text) == render_text(rich_plan)
+
+
+def test_access_delta_leads_with_the_most_dangerous_person(rich_plan: Plan) -> None:
+    text = render_text(rich_plan)
+    assert text.startswith("Access changes (critical and high risk first):\n\n  sun.hao\n")
+    assert "    + gains  critical  acme-tmall/浩哥  finance.view (财务查看)\n" in text
+
+
+def test_empty_plan_says_no_changes() -> None:
+    assert render_text(Plan()) == "No changes.\n"
+
+
+def test_no_changes_still_lists_pending_tasks_drift_and_unmanaged() -> None:
+    address = Address("acme-pdd", "account", "鑫鑫")
+    plan = Plan(
+        pending=(PendingTask(3, address, "create", "新增子账号 鑫鑫"),),
+        drift=(Drift(Address("acme-tmall", "account", "磊磊"), "dispatch", True, False),),
+        unmanaged=(Unmanaged(Address("acme-tmall", "account", "临时"), "tmall", "report"),),
+    )
+    text = render_text(plan)
+    assert "#3 create acme-pdd/account/鑫鑫: 新增子账号 鑫鑫" in text
+    assert "acme-tmall/account/磊磊  dispatch: true -> false" in text
+    assert "acme-tmall/account/临时 (tmall): report" in text
+    assert text.endswith("\n\nNo changes.\n")
+
+
+def test_creates_hide_empty_fields_and_updates_show_before_and_after() -> None:
+    address = Address("s", "account", "a")
+    create = Change(
+        address,
+        "tmall",
+        "create",
+        "api",
+        "",
+        (FieldChange("roles", None, ()), FieldChange("schedule", None, None)),
+    )
+    update = Change(address, "tmall", "update", "api", "", (FieldChange("groups", (), ("售前组",)),))
+    text = render_text(Plan(changes=(create, update)))
+    assert "roles" not in text and "schedule" not in text and "None" not in text
+    assert "groups: [] -> [售前组]" in text
+
+
+def test_control_characters_from_a_platform_cannot_reach_the_terminal() -> None:
+    nasty = "坏\x1b[2J\x07人"
+    plan = Plan(
+        unmanaged=(Unmanaged(Address("s", "account", nasty), "tmall", "report", (("roles", (nasty,)),)),),
+        access_delta=(AccessChange(nasty, "s", nasty, "chat.reply", "low", "gain"),),
+    )
+    text = render_text(plan)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "坏\\x1b[2J\\x07人" in text
