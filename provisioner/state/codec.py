@@ -30,10 +30,6 @@ def encode_fields(address: Address, fields: Mapping[str, FieldValue]) -> str:
     return dumps(dict(fields))
 
 
-def decode_fields(text: str) -> dict[str, FieldValue]:
-    return decode_many([text])[0]
-
-
 def decode_many(texts: list[str]) -> list[dict[str, FieldValue]]:
     """Decode many `encode_fields` texts at once, each into a dict of its own.
 

@@ -39,8 +39,8 @@ class Database:
     @classmethod
     def writable(cls, path: Path) -> Database:
         """Open or create `path` (and its parent directories), migrating the schema."""
+        _make_parent(path)
         with _translated(path):
-            path.parent.mkdir(parents=True, exist_ok=True)
             conn = _connect(str(path), uri=False)
             try:
                 schema.version(conn, path)  # refuse a foreign file before writing anything
@@ -116,6 +116,13 @@ def _connect(target: str, *, uri: bool) -> sqlite3.Connection:
     return conn
 
 
+def _make_parent(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StateError(f"{path}: cannot create its directory: {exc.strerror}") from exc
+
+
 def _check_current(found: int, path: Path) -> None:
     latest = len(schema.MIGRATIONS)
     if 0 < found < latest:
@@ -137,5 +144,3 @@ def _translated(path: Path) -> Iterator[None]:
         raise StateError(f"{path}: {exc}") from exc
     except sqlite3.Error as exc:
         raise StateError(f"{path}: {exc}") from exc
-    except OSError as exc:  # creating the parent directories
-        raise StateError(f"{path}: {exc.strerror or exc}") from exc

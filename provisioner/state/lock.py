@@ -1,7 +1,7 @@
 """The apply lock: one row naming the process that holds it.
 
-Taking over: a lock is stale, and silently (but with a logged warning) taken over, only when
-it was taken on this same host by a process id that no longer exists. A lock from another
+Taking over: a lock is stale, and taken over with a logged warning, only when it was taken on
+this same host by a process id that no longer exists. A lock from another
 host is never presumed dead: its owner may still be running there; `state unlock` is the way
 out. (A reused pid makes a dead holder look alive: the safe direction to err in.)
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from provisioner.resources import Address, Change, FieldChange, FieldValue, Resource
@@ -51,3 +54,10 @@ def wait_for_line(process: subprocess.Popen[str], expected: str) -> None:
     if line != expected:
         _, err = process.communicate(timeout=10)
         raise AssertionError(f"helper said {line!r}, not {expected!r}; stderr:\n{err}")
+
+
+@contextmanager
+def raw(path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain autocommit connection, to inspect or tamper with a file as an outsider would."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        yield conn

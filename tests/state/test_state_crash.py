@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import random
 import signal
-import sqlite3
 import time
 from pathlib import Path
 
-from state_builders import spawn, wait_for_line
+from state_builders import raw, spawn, wait_for_line
 
 from provisioner.state import StateReader, StateStore
 
@@ -31,7 +30,7 @@ def test_a_writer_killed_at_random_times_leaves_history_and_state_in_step(db_pat
 
 
 def _integrity(path: Path) -> str:
-    with sqlite3.connect(path) as conn:
+    with raw(path) as conn:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
 
 

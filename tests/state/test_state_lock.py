@@ -6,12 +6,11 @@ import logging
 import os
 import signal
 import socket
-import sqlite3
 import time
 from pathlib import Path
 
 import pytest
-from state_builders import spawn, wait_for_line
+from state_builders import raw, spawn, wait_for_line
 
 from provisioner.errors import LockHeldError
 from provisioner.state import StateStore
@@ -96,7 +95,7 @@ def test_a_lock_left_by_a_killed_process_on_this_host_is_taken_over(
 
 
 def test_a_lock_from_another_host_is_never_presumed_dead(store: StateStore) -> None:
-    with sqlite3.connect(store.path) as conn:
+    with raw(store.path) as conn:
         conn.execute(
             "INSERT INTO lock VALUES (1, 'ci', 'apply', 999999999, 'build-host-2', "
             "'2025-01-01T00:00:00+00:00', 'their-token')"

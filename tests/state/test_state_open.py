@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from state_builders import account, manual_create
+from state_builders import account, manual_create, raw
 
 from provisioner.errors import StateError
 from provisioner.state import StateReader, StateStore
@@ -15,7 +15,7 @@ from provisioner.state.schema import APPLICATION_ID, MIGRATIONS, migrate
 
 
 def pragma(path: Path, name: str) -> object:
-    with sqlite3.connect(path) as conn:
+    with raw(path) as conn:
         return conn.execute(f"PRAGMA {name}").fetchone()[0]
 
 
@@ -71,28 +71,26 @@ def test_migrations_apply_in_order_from_the_recorded_version(tmp_path: Path) -> 
     path = tmp_path / "state.db"
     first = ("CREATE TABLE one (x)",)
     second = ("CREATE TABLE two (x)", "INSERT INTO two VALUES (2)")
-    conn = sqlite3.connect(path, isolation_level=None)
-    migrate(conn, path, (first,))
-    conn.execute("INSERT INTO one VALUES (1)")
-    migrate(conn, path, (first, second))
-    migrate(conn, path, (first, second))  # already current: a no-op
+    with raw(path) as conn:
+        migrate(conn, path, (first,))
+        conn.execute("INSERT INTO one VALUES (1)")
+        migrate(conn, path, (first, second))
+        migrate(conn, path, (first, second))  # already current: a no-op
 
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert conn.execute("SELECT x FROM one").fetchall() == [(1,)]
-    assert conn.execute("SELECT x FROM two").fetchall() == [(2,)]
-    conn.close()
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("SELECT x FROM one").fetchall() == [(1,)]
+        assert conn.execute("SELECT x FROM two").fetchall() == [(2,)]
 
 
 def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    migrate(conn, path, (("CREATE TABLE one (x)",),))
-    with pytest.raises(sqlite3.OperationalError):
-        migrate(conn, path, (("CREATE TABLE one (x)",), ("CREATE TABLE two (x)", "BROKEN")))
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
-    tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    assert tables == [("one",)]
-    conn.close()
+    with raw(path) as conn:
+        migrate(conn, path, (("CREATE TABLE one (x)",),))
+        with pytest.raises(sqlite3.OperationalError):
+            migrate(conn, path, (("CREATE TABLE one (x)",), ("CREATE TABLE two (x)", "BROKEN")))
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        assert tables == [("one",)]
 
 
 @pytest.mark.parametrize("opener", [StateReader.open, StateStore.open])
@@ -107,7 +105,7 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path, open
 @pytest.mark.parametrize("opener", [StateReader.open, StateStore.open])
 def test_another_applications_database_is_refused_untouched(tmp_path: Path, opener: object) -> None:
     path = tmp_path / "other.db"
-    with sqlite3.connect(path) as conn:
+    with raw(path) as conn:
         conn.execute("CREATE TABLE customers (name)")
     before = path.read_bytes()
     with pytest.raises(StateError, match=rf"{path}: not a provisioner state database"):
@@ -118,7 +116,7 @@ def test_another_applications_database_is_refused_untouched(tmp_path: Path, open
 @pytest.mark.parametrize("opener", [StateReader.open, StateStore.open])
 def test_a_newer_schema_is_refused(db_path: Path, opener: object) -> None:
     StateStore.open(db_path).close()
-    with sqlite3.connect(db_path) as conn:
+    with raw(db_path) as conn:
         conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     with pytest.raises(
         StateError, match=rf"{db_path}: state schema version \d+ is newer .* upgrade"
@@ -129,8 +127,12 @@ def test_a_newer_schema_is_refused(db_path: Path, opener: object) -> None:
 def test_an_unopenable_path_is_a_state_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(StateError, match=str(blocker)):
+    with pytest.raises(
+        StateError, match=rf"{blocker}/state.db: cannot create its directory: File exists"
+    ):
         StateStore.open(blocker / "state.db")
+    with pytest.raises(StateError, match=rf"{tmp_path}: unable to open database file"):
+        StateStore.open(tmp_path)
 
 
 def test_a_reader_sees_commits_made_after_it_opened(store: StateStore) -> None:
