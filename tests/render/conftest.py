@@ -26,7 +26,9 @@ def _changes() -> tuple[Change, ...]:
         "api",
         "role template used by 浩哥, not on the shop yet",
         (
-            FieldChange("permissions", None, ("finance.view", "order.modify_price", "product.edit")),
+            FieldChange(
+                "permissions", None, ("finance.view", "order.modify_price", "product.edit")
+            ),
             FieldChange("native", None, ("sell", "sm")),
         ),
     )
@@ -146,7 +148,9 @@ def make_rich_plan() -> Plan:
         ),
         access_delta=_access(),
         pending=(
-            PendingTask(7, account("acme-pdd", "鑫鑫"), "create", "在拼多多商家后台新增子账号 鑫鑫"),
+            PendingTask(
+                7, account("acme-pdd", "鑫鑫"), "create", "在拼多多商家后台新增子账号 鑫鑫"
+            ),
         ),
         warnings=("permission team.manage has no mapping on pinduoduo: it is not granted there",),
         unsafe=("acme-pdd: 1 of 2 managed accounts (50%) would be deleted; the limit is 30%",),

@@ -84,7 +84,15 @@ def test_document_keys_follow_the_contract(rich_plan: Plan) -> None:
         {"field": "roles", "before": ["cs-lead"], "after": ["shop-manager"]}
     ]
     assert document["changes"][2]["depends_on"] == ["acme-tmall/role/shop-manager#create:api"]
-    assert list(document["drift"][0]) == ["address", "shop", "kind", "name", "field", "recorded", "live"]
+    assert list(document["drift"][0]) == [
+        "address",
+        "shop",
+        "kind",
+        "name",
+        "field",
+        "recorded",
+        "live",
+    ]
     assert document["forget"] == ["acme-old/account/旧号"]
     assert document["platforms"][0] == {"shop": "acme-ks", "platform": "kuaishou"}
 
@@ -125,9 +133,17 @@ def _broken(document: dict[str, Any], path: tuple[Any, ...], value: object) -> d
         (("changes", 0, "action"), "replace", r"changes\[0\]\.action: 'replace' is not one of"),
         (("changes", 1, "address"), "acme/user/x", r"changes\[1\]\.address: 'acme/user/x' is not"),
         (("changes", 1, "fields", 0, "after"), 1.5, r"fields\[0\]\.after: expected a string, num"),
-        (("changes", 1, "fields", 1, "after"), ["a", 2], r"after\[1\]: expected a string, found an"),
+        (
+            ("changes", 1, "fields", 1, "after"),
+            ["a", 2],
+            r"after\[1\]: expected a string, found an",
+        ),
         (("drift", 0, "live"), {"a": 1}, r"drift\[0\]\.live: expected a string, number"),
-        (("pending", 0, "task_id"), "7", r"pending\[0\]\.task_id: expected an integer, found a str"),
+        (
+            ("pending", 0, "task_id"),
+            "7",
+            r"pending\[0\]\.task_id: expected an integer, found a str",
+        ),
         (("summary", "unchanged"), True, r"summary\.unchanged: expected an integer, found a bool"),
         (("unmanaged", 0, "mode"), "keep", r"unmanaged\[0\]\.mode: 'keep' is not one of"),
         (("forget", 0), 3, r"forget\[0\]: expected a string, found an integer"),

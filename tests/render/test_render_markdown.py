@@ -5,15 +5,28 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from provisioner.plan.model import AccessChange, Plan, Unmanaged
+from provisioner.plan.model import AccessChange, Direction, Plan, Unmanaged
 from provisioner.render.budget import size
 from provisioner.render.markdown import GITHUB_COMMENT_LIMIT, render_markdown
 from provisioner.render.summary import summary_line
-from provisioner.resources import Address, Change, FieldChange
+from provisioner.resources import Action, Address, Change, Execution, FieldChange
 
 NOTE = "**This plan is too long for one comment**"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ["小明", "晓燕", "磊磊", "丽丽", "阿杰", "婷婷", "浩哥", "鑫鑫", "小芳", "建国", "秀英", "子涵"]
+GIVEN = [
+    "小明",
+    "晓燕",
+    "磊磊",
+    "丽丽",
+    "阿杰",
+    "婷婷",
+    "浩哥",
+    "鑫鑫",
+    "小芳",
+    "建国",
+    "秀英",
+    "子涵",
+]
 SHOPS = [
     ("acme-tmall", "tmall"),
     ("acme-taobao", "taobao"),
@@ -34,12 +47,14 @@ def _big_change(index: int) -> tuple[Change, tuple[AccessChange, ...]]:
     shop, platform = SHOPS[index % len(SHOPS)]
     nickname = f"{SURNAMES[index % len(SURNAMES)]}{GIVEN[index % len(GIVEN)]}{index:04d}"
     agent = f"agent.{index:04d}"
-    action = ("create", "update", "delete")[index % 3]
+    action: Action = ("create", "update", "delete")[index % 3]
     before, after = ((None, "x"), ("x", "y"), ("x", None))[index % 3]
-    fields = tuple(
+    texts = tuple(
         FieldChange(name, before and f"{before}-{name}", after and f"{after}-{name}")
         for name in ("status", "schedule", "description", "remote_note")
-    ) + (
+    )
+    fields = (
+        *texts,
         FieldChange("roles", before and ("presales", "aftersales"), after and ("cs-lead",)),
         FieldChange("groups", before and ("售前组", "售后组"), after and ("售前组", "大促临时组")),
         FieldChange("reception_limit", before and 50, after and 120),
@@ -49,9 +64,9 @@ def _big_change(index: int) -> tuple[Change, tuple[AccessChange, ...]]:
         f"{agent}（{nickname}）在 PR #{index} 中调整了岗位：大促期间从售前调到售后，"
         "接待上限与分流组随之变化；该平台没有子账号接口的部分由店长在商家后台手工完成"
     )
-    execution = "manual" if platform in ("pinduoduo", "douyin", "jd") else "api"
+    execution: Execution = "manual" if platform in ("pinduoduo", "douyin", "jd") else "api"
     change = Change(Address(shop, "account", nickname), platform, action, execution, reason, fields)
-    direction = "loss" if action == "delete" else "gain"
+    direction: Direction = "loss" if action == "delete" else "gain"
     access = tuple(
         AccessChange(agent, shop, nickname, permission, risk, direction)
         for permission, risk in PERMISSIONS
@@ -84,7 +99,7 @@ def test_summary_and_access_delta_come_first(rich_plan: Plan) -> None:
     text = render_markdown(rich_plan)
     assert text.startswith("### Plan: 3 to create, 3 to update, 2 to delete (3 manual).\n")
     assert text.index("#### Access changes") < text.index("<details>")
-    rows = [line for line in text.splitlines() if line.startswith("| gains") or line.startswith("| loses")]
+    rows = [line for line in text.splitlines() if line.startswith(("| gains", "| loses"))]
     assert "**critical**" in rows[0] and "**high**" in rows[1]
 
 

@@ -81,7 +81,9 @@ def test_creates_hide_empty_fields_and_updates_show_before_and_after() -> None:
         "",
         (FieldChange("roles", None, ()), FieldChange("schedule", None, None)),
     )
-    update = Change(address, "tmall", "update", "api", "", (FieldChange("groups", (), ("售前组",)),))
+    update = Change(
+        address, "tmall", "update", "api", "", (FieldChange("groups", (), ("售前组",)),)
+    )
     text = render_text(Plan(changes=(create, update)))
     assert "roles" not in text and "schedule" not in text and "None" not in text
     assert "groups: [] -> [售前组]" in text
@@ -90,7 +92,9 @@ def test_creates_hide_empty_fields_and_updates_show_before_and_after() -> None:
 def test_control_characters_from_a_platform_cannot_reach_the_terminal() -> None:
     nasty = "坏\x1b[2J\x07人"
     plan = Plan(
-        unmanaged=(Unmanaged(Address("s", "account", nasty), "tmall", "report", (("roles", (nasty,)),)),),
+        unmanaged=(
+            Unmanaged(Address("s", "account", nasty), "tmall", "report", (("roles", (nasty,)),)),
+        ),
         access_delta=(AccessChange(nasty, "s", nasty, "chat.reply", "low", "gain"),),
     )
     text = render_text(plan)
