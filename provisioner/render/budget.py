@@ -38,19 +38,19 @@ class Section:
             return whole
         if self.more is None:
             return ""
-        kept = self._leading_items(room)
+        kept = self._leading_items(room, self.more)
         if not kept:
             return ""
         left_out = len(self.items) - len(kept)
         return self.head + "".join(kept) + self.more(left_out) + self.tail
 
-    def _leading_items(self, room: int) -> list[str]:
-        assert self.more is not None
+    def _leading_items(self, room: int, more: Callable[[int], str]) -> list[str]:
         used = size(self.head) + size(self.tail)
         kept: list[str] = []
         for item in self.items:
             used += size(item)
-            if used + size(self.more(len(self.items) - len(kept) - 1)) > room:
+            # The "n more" line is counted with the count it would show if we stopped here.
+            if used + size(more(len(self.items) - len(kept) - 1)) > room:
                 break
             kept.append(item)
         return kept
