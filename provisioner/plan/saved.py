@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from provisioner.errors import PlanError, StalePlanError
-from provisioner.plan.document import plan_from_document
+from provisioner.plan.document import plan_from_json
 from provisioner.plan.model import Plan
 
 
 def read_plan(path: Path) -> Plan:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PlanError(f"plan file not found: {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(f"{path} is not a saved plan: {exc}") from None
-    return plan_from_document(document)
+    return plan_from_json(text)
 
 
 def check_fresh(saved: Plan, fresh: Plan, path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -11,9 +10,9 @@ import click
 from provisioner.cli.options import config_option, format_option, parallelism_option, shop_option
 from provisioner.cli.output import echo, warning
 from provisioner.cli.render import rendered
-from provisioner.plan.document import plan_to_document
 from provisioner.plan.model import Plan
 from provisioner.plan.workflow import plan_config
+from provisioner.render.json import render_json
 
 
 @click.command("plan")
@@ -49,7 +48,7 @@ def command(
 
 def save_plan(plan: Plan, path: Path) -> None:
     """Write atomically: a half-written plan file must never be applied."""
-    text = json.dumps(plan_to_document(plan), ensure_ascii=False, indent=2) + "\n"
+    text = render_json(plan)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)

@@ -25,5 +25,6 @@ def command(config_path: Path, output_format: str, out: Path | None) -> None:
     if out is None:
         echo(text, nl=False)
         return
-    out.write_text(text, encoding="utf-8")
+    # Excel needs the byte-order mark to read a CSV file as UTF-8 (Chinese names).
+    out.write_text(text, encoding="utf-8-sig" if output_format == "csv" else "utf-8")
     echo(f"Wrote {len(rows):,} rows to {out}.", err=True)
