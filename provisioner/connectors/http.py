@@ -17,6 +17,7 @@ the emulator directly with no socket.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import random
 import threading
@@ -60,6 +61,16 @@ class HttpRequest:
 class HttpReply:
     status: int
     body: bytes
+
+    def json_object(self, where: str) -> Mapping[str, object]:
+        """The body as a JSON object; anything else is a transient platform fault."""
+        try:
+            data = json.loads(self.body)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise TransientError(f"{where}: the platform answered HTTP {self.status} without JSON")
+        return data
 
 
 class Transport:

@@ -1,0 +1,526 @@
+"""Kuaishou (快手小店) through its open API: accounts and dispatch groups, roles by binding.
+
+Reads: `open.user.sub.account.list` (staff, status, roles), `open.user.sub.account.role.list`,
+`open.cs.dispatching.group.query`. Writes: `open.user.sub.account.create / update /
+status.update / remove` and `open.cs.dispatching.group.add / update / del`. Manual: dispatch
+on/off, reception limits, schedules.
+
+Kuaishou roles are the platform's own (客服, 售后客服, ...): they are not managed. An account's
+`roles` field holds the native role names its templates bind to (`native.kuaishou.roles`); the
+connector maps them to and from `roleIds`, and `problems()` reports templates bound to nothing
+or to a role the shop does not have.
+
+Field names follow Kuaishou's SDK. Invented where the real API says nothing (the emulator does
+the same): listing every group by calling `open.cs.dispatching.group.query` without `groupId`,
+the answer `{"groups": [{"groupId", "groupName", "description", "assistantIds"}]}` where
+assistant ids are staff user ids, and a group `description` on add/update. `contactPhone`, which
+the SDK marks required on create, is not sent: plans carry no personal data.
+
+Credentials: `app_key`, `sign_secret`, `access_token` (`app_secret` is accepted but only serves
+to refresh tokens, which this tool does not do). Signed with HMAC_SHA256 unless built otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from provisioner.connectors.base import (
+    Capabilities,
+    Connector,
+    KindCapabilities,
+    LiveShop,
+    ShopContext,
+)
+from provisioner.connectors.http import (
+    DEFAULT_TIMEOUT,
+    HttpClient,
+    HttpReply,
+    HttpRequest,
+    Page,
+    RetryPolicy,
+    create_once,
+    paginate,
+    shared_bucket,
+)
+from provisioner.connectors.sandbox import SandboxDesk, require_credentials, resolve_endpoint
+from provisioner.errors import InvalidError, NotFoundError, TransientError
+from provisioner.resources import Address, Change, FieldValue, Resource, ResourceKind
+from provisioner.wire import kuaishou
+
+DEFAULT_RATE = 10.0
+PAGE_SIZE = kuaishou.PAGE_SIZE_MAX
+CREDENTIALS = ("app_key", "sign_secret", "access_token")
+_FIELDS = frozenset({"status", "roles"})
+_GROUP_FIELDS = frozenset({"description", "members"})
+
+KUAISHOU_CAPABILITIES: Capabilities = {
+    "account": KindCapabilities(
+        listable=True,
+        readable=_FIELDS,
+        writable=_FIELDS,
+        create=True,
+        create_fields=_FIELDS,
+        delete=True,
+    ),
+    "role": KindCapabilities(listable=True, managed=False),
+    "group": KindCapabilities(
+        listable=True,
+        readable=_GROUP_FIELDS,
+        writable=_GROUP_FIELDS,
+        create=True,
+        create_fields=_GROUP_FIELDS,
+        delete=True,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Staff:
+    staff_id: int
+    nick: str
+    disabled: bool
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KsRole:
+    role_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class KsGroup:
+    group_id: int
+    name: str
+    description: str
+    member_ids: tuple[int, ...]
+
+
+class KuaishouApi:
+    """The Kuaishou calls of one shop, signed and decoded."""
+
+    def __init__(
+        self,
+        client: HttpClient,
+        shop: str,
+        keys: Mapping[str, str],
+        sign_method: kuaishou.SignMethod,
+    ) -> None:
+        self.client = client
+        self.shop = shop
+        self._keys = dict(keys)
+        self._sign_method = sign_method
+
+    def __repr__(self) -> str:
+        return f"KuaishouApi({self.shop!r})"
+
+    def call(
+        self, method: str, business: Mapping[str, object], *, idempotent: bool = True
+    ) -> Mapping[str, object]:
+        where = f"{self.shop}: {method}"
+
+        def build() -> HttpRequest:
+            params = kuaishou.request_params(
+                method,
+                business,
+                app_key=self._keys["app_key"],
+                access_token=self._keys["access_token"],
+                sign_secret=self._keys["sign_secret"],
+                sign_method=self._sign_method,
+                now=datetime.now(UTC),
+            )
+            return HttpRequest(kuaishou.method_path(method), params)
+
+        return self.client.call(
+            build, lambda reply: _data(reply, where), idempotent=idempotent, label=where
+        )
+
+    def staffs(self, nick: str | None = None) -> Iterator[Staff]:
+        return paginate(lambda number: self._staff_page(number, nick), PAGE_SIZE)
+
+    def _staff_page(self, number: int, nick: str | None) -> Page[Staff]:
+        business: dict[str, object] = {"page": number, "count": PAGE_SIZE, "includeDisabled": True}
+        if nick is not None:
+            business["userName"] = nick
+        data = self.call("open.user.sub.account.list", business)
+        found = tuple(staff for staff in map(_staff, _list(data, "staffs")) if staff)
+        total = data.get("totalCount")
+        return Page(found, total if isinstance(total, int) else None)
+
+    def find_staff(self, nick: str) -> Staff | None:
+        return next((staff for staff in self.staffs(nick) if staff.nick == nick), None)
+
+    def roles(self) -> list[KsRole]:
+        data = self.call("open.user.sub.account.role.list", {})
+        return [role for role in map(_role, _list(data, "roles")) if role]
+
+    def create_staff(self, nick: str, role_ids: list[int]) -> int:
+        business = {"nickName": nick, "roleIds": role_ids}
+        data = self.call("open.user.sub.account.create", business, idempotent=False)
+        return _id(data, "staffUserid", self.shop)
+
+    def set_roles(self, staff_id: int, role_ids: list[int]) -> None:
+        self.call("open.user.sub.account.update", {"staffUserId": staff_id, "roleIds": role_ids})
+
+    def set_stopped(self, staff_id: int, stop: bool) -> None:
+        business = {"staffUserId": staff_id, "stop": stop}
+        self.call("open.user.sub.account.status.update", business)
+
+    def remove(self, staff_id: int) -> None:
+        self.call("open.user.sub.account.remove", {"staffUserId": staff_id})
+
+    def groups(self) -> list[KsGroup]:
+        data = self.call("open.cs.dispatching.group.query", {})
+        return [group for group in map(_group, _list(data, "groups")) if group]
+
+    def add_group(self, name: str, description: str) -> int:
+        business = {"groupName": name, "description": description}
+        data = self.call("open.cs.dispatching.group.add", business, idempotent=False)
+        return _id(data, "groupId", self.shop)
+
+    def update_group(self, group_id: int, business: Mapping[str, object]) -> None:
+        self.call("open.cs.dispatching.group.update", {"groupId": group_id, **business})
+
+    def delete_group(self, group_id: int) -> None:
+        self.call("open.cs.dispatching.group.del", {"groupId": group_id})
+
+
+def _data(reply: HttpReply, where: str) -> Mapping[str, object]:
+    body = reply.json_object(where)
+    failure = kuaishou.parse_error(body)
+    if failure is not None:
+        raise kuaishou.to_error(failure, where)
+    return kuaishou.data_of(body)
+
+
+def _list(data: Mapping[str, object], key: str) -> list[Mapping[str, object]]:
+    items = data.get(key)
+    if not isinstance(items, list):
+        return []
+    return [item for item in items if isinstance(item, Mapping)]
+
+
+def _id(data: Mapping[str, object], key: str, shop: str) -> int:
+    value = data.get(key)
+    if not isinstance(value, int):
+        raise TransientError(f"{shop}: the answer carries no {key}")
+    return value
+
+
+def _staff(item: Mapping[str, object]) -> Staff | None:
+    staff_id, nick = item.get("staffUserId"), item.get("nickName")
+    if not isinstance(staff_id, int) or not isinstance(nick, str) or item.get("deleted") is True:
+        return None
+    roles = tuple(sorted(role.name for role in map(_role, _list(item, "roleInfo")) if role))
+    return Staff(staff_id, nick, item.get("disabled") is True, roles)
+
+
+def _role(item: Mapping[str, object]) -> KsRole | None:
+    role_id, name = item.get("roleId"), item.get("roleName")
+    if not isinstance(role_id, int) or not isinstance(name, str):
+        return None
+    return KsRole(role_id, name)
+
+
+def _group(item: Mapping[str, object]) -> KsGroup | None:
+    group_id, name = item.get("groupId"), item.get("groupName")
+    if not isinstance(group_id, int) or not isinstance(name, str):
+        return None
+    members = item.get("assistantIds")
+    ids = tuple(m for m in members if isinstance(m, int)) if isinstance(members, list) else ()
+    description = item.get("description")
+    return KsGroup(group_id, name, description if isinstance(description, str) else "", ids)
+
+
+class KuaishouReader:
+    """Reads accounts (status, native roles), the platform roles and the dispatch groups."""
+
+    def __init__(self, api: KuaishouApi) -> None:
+        self.api = api
+
+    def read(self) -> LiveShop:
+        staffs = list(self.api.staffs())
+        nicks = {staff.staff_id: staff.nick for staff in staffs}
+        resources = [self.account(staff) for staff in staffs]
+        resources += [self._role(role) for role in self.api.roles()]
+        resources += [self.group(group, nicks) for group in self.api.groups()]
+        listed: frozenset[ResourceKind] = frozenset({"account", "role", "group"})
+        return LiveShop({resource.address: resource for resource in resources}, listed)
+
+    def account(self, staff: Staff) -> Resource:
+        fields: dict[str, FieldValue] = {
+            "status": "disabled" if staff.disabled else "active",
+            "roles": staff.roles,
+        }
+        return Resource(self._address("account", staff.nick), fields, str(staff.staff_id))
+
+    def group(self, group: KsGroup, nicks: Mapping[int, str]) -> Resource:
+        members = tuple(sorted(nicks[i] for i in group.member_ids if i in nicks))
+        fields: dict[str, FieldValue] = {"description": group.description, "members": members}
+        return Resource(self._address("group", group.name), fields, str(group.group_id))
+
+    def _role(self, role: KsRole) -> Resource:
+        return Resource(self._address("role", role.name), {}, str(role.role_id))
+
+    def _address(self, kind: ResourceKind, name: str) -> Address:
+        return Address(self.api.shop, kind, name)
+
+
+class KuaishouWriter:
+    """Carries out Kuaishou's `api` changes; in the sandbox also performs the manual ones."""
+
+    def __init__(self, api: KuaishouApi, desk: SandboxDesk | None) -> None:
+        self.api = api
+        self._reader = KuaishouReader(api)
+        self._desk = desk
+        self._role_ids: dict[str, int] | None = None
+
+    def apply(self, change: Change) -> str | None:
+        if change.execution != "api":
+            raise InvalidError(f"{change.address}: a manual change is not applied through the API")
+        kind, action = change.address.kind, change.action
+        if kind == "account":
+            return self._account(change)
+        if kind == "group":
+            return self._group(change)
+        raise InvalidError(
+            f"{change.address}: Kuaishou roles belong to the platform and cannot be {action}d;"
+            " bind templates to them with native: {kuaishou: {roles: [...]}}"
+        )
+
+    def find(self, address: Address) -> Resource | None:
+        if address.kind == "account":
+            staff = self.api.find_staff(address.name)
+            return None if staff is None else self._reader.account(staff)
+        if address.kind == "group":
+            group = self._find_group(address.name)
+            return None if group is None else self._reader.group(group, self._nicks())
+        role = next((r for r in self.api.roles() if r.name == address.name), None)
+        return None if role is None else Resource(address, {}, str(role.role_id))
+
+    def perform_manual(self, change: Change) -> None:
+        if self._desk is not None:
+            self._desk.perform(change)
+
+    # Accounts.
+
+    def _account(self, change: Change) -> str | None:
+        after = change.after()
+        _check_fields(change, _FIELDS)
+        if change.action == "create":
+            return self._create_account(change, after)
+        staff_id = self._staff_id(change)
+        if change.action == "delete":
+            self._ignore_missing(lambda: self.api.remove(staff_id))
+            return None
+        if "roles" in after:
+            self.api.set_roles(staff_id, self._roles(after["roles"], change))
+        if "status" in after:
+            self.api.set_stopped(staff_id, after["status"] == "disabled")
+        return None
+
+    def _create_account(self, change: Change, after: Mapping[str, FieldValue]) -> str:
+        nick, role_ids = change.address.name, self._roles(after.get("roles"), change)
+
+        def lookup() -> str | None:
+            staff = self.api.find_staff(nick)
+            return None if staff is None else str(staff.staff_id)
+
+        create = lambda: str(self.api.create_staff(nick, role_ids))  # noqa: E731
+        staff_id = create_once(create, lookup, label=str(change.address))
+        if after.get("status") == "disabled":
+            self.api.set_stopped(int(staff_id), True)
+        return staff_id
+
+    def _staff_id(self, change: Change) -> int:
+        if change.remote_id and change.remote_id.isdigit():
+            return int(change.remote_id)
+        staff = self.api.find_staff(change.address.name)
+        if staff is None:
+            raise NotFoundError(f"{change.address}: no such sub-account on Kuaishou")
+        return staff.staff_id
+
+    def _roles(self, names: FieldValue, change: Change) -> list[int]:
+        if self._role_ids is None:
+            self._role_ids = {role.name: role.role_id for role in self.api.roles()}
+        wanted = names if isinstance(names, tuple) else ()
+        missing = [name for name in wanted if name not in self._role_ids]
+        if missing:
+            raise InvalidError(
+                f"{change.address}: Kuaishou role(s) {', '.join(missing)} do not exist on this shop"
+            )
+        return sorted(self._role_ids[name] for name in wanted)
+
+    # Dispatch groups.
+
+    def _group(self, change: Change) -> str | None:
+        _check_fields(change, _GROUP_FIELDS)
+        after = change.after()
+        if change.action == "create":
+            return self._create_group(change, after)
+        group = self._find_group(change.address.name)
+        if group is None:
+            if change.action == "delete":
+                return None
+            raise NotFoundError(f"{change.address}: no such dispatch group on Kuaishou")
+        if change.action == "delete":
+            self._ignore_missing(lambda: self.api.delete_group(group.group_id))
+            return None
+        self._update_group(change, group, after)
+        return None
+
+    def _create_group(self, change: Change, after: Mapping[str, FieldValue]) -> str:
+        name, description = change.address.name, after.get("description")
+        text = description if isinstance(description, str) else ""
+
+        def lookup() -> str | None:
+            group = self._find_group(name)
+            return None if group is None else str(group.group_id)
+
+        create = lambda: str(self.api.add_group(name, text))  # noqa: E731
+        group_id = create_once(create, lookup, label=str(change.address))
+        members = self._member_ids(after.get("members"), change)
+        if members:
+            self.api.update_group(int(group_id), {"addAssistantId": members})
+        return group_id
+
+    def _update_group(
+        self, change: Change, group: KsGroup, after: Mapping[str, FieldValue]
+    ) -> None:
+        business: dict[str, object] = {}
+        if isinstance(after.get("description"), str):
+            business["description"] = after["description"]
+        if "members" in after:
+            wanted = set(self._member_ids(after["members"], change))
+            business["addAssistantId"] = sorted(wanted - set(group.member_ids))
+            business["delAssistantId"] = sorted(set(group.member_ids) - wanted)
+        self.api.update_group(group.group_id, business)
+
+    def _member_ids(self, members: FieldValue, change: Change) -> list[int]:
+        ids = {nick: staff_id for staff_id, nick in self._nicks().items()}
+        wanted = members if isinstance(members, tuple) else ()
+        missing = [nick for nick in wanted if nick not in ids]
+        if missing:
+            raise NotFoundError(f"{change.address}: no sub-account named {', '.join(missing)}")
+        return sorted(ids[nick] for nick in wanted)
+
+    def _find_group(self, name: str) -> KsGroup | None:
+        return next((group for group in self.api.groups() if group.name == name), None)
+
+    def _nicks(self) -> dict[int, str]:
+        return {staff.staff_id: staff.nick for staff in self.api.staffs()}
+
+    @staticmethod
+    def _ignore_missing(action: Callable[[], None]) -> None:
+        # Deleting what is already gone (say, by an earlier attempt that timed out) is done.
+        with contextlib.suppress(NotFoundError):
+            action()
+
+
+def _check_fields(change: Change, allowed: frozenset[str]) -> None:
+    if change.action == "delete":
+        return
+    unsupported = sorted(set(change.after()) - allowed)
+    if unsupported:
+        raise InvalidError(f"{change.address}: Kuaishou's API cannot set {', '.join(unsupported)}")
+
+
+class KuaishouConnector(Connector):
+    """A Kuaishou shop. Build with the shop's context; the keyword options are for tests and
+    tuning: `timeout` per call (seconds), `retry` policy, `sign_method` (MD5, HMAC_SHA256)."""
+
+    platform = "kuaishou"
+    display_name = "Kuaishou 快手小店"
+    capabilities: ClassVar[Capabilities] = KUAISHOU_CAPABILITIES
+
+    def __init__(
+        self,
+        context: ShopContext,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        sign_method: kuaishou.SignMethod = kuaishou.DEFAULT_SIGN_METHOD,
+    ) -> None:
+        super().__init__(context)
+        self._timeout = timeout
+        self._retry = retry
+        self._sign_method = sign_method
+        self._lock = threading.Lock()
+        self._opened: tuple[KuaishouApi, SandboxDesk | None] | None = None
+
+    def reader(self) -> KuaishouReader:
+        return KuaishouReader(self._open()[0])
+
+    def writer(self) -> KuaishouWriter:
+        return KuaishouWriter(*self._open())
+
+    def problems(self) -> tuple[str, ...]:
+        """Templates bound to no Kuaishou role, or to a role this shop does not have."""
+        if not self.context.roles:
+            return ()
+        existing = sorted(role.name for role in self._open()[0].roles())
+        found: list[str] = []
+        for name, binding in sorted(self.context.roles.items()):
+            if not binding.native_roles:
+                found.append(_unbound(name, existing))
+            found += [
+                _unknown(name, role, existing)
+                for role in binding.native_roles
+                if role not in existing
+            ]
+        return tuple(found)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._opened is not None:
+                self._opened[0].client.close()
+                self._opened = None
+
+    def _open(self) -> tuple[KuaishouApi, SandboxDesk | None]:
+        with self._lock:
+            if self._opened is None:
+                self._opened = self._connect()
+            return self._opened
+
+    def _connect(self) -> tuple[KuaishouApi, SandboxDesk | None]:
+        context = self.context
+        endpoint = resolve_endpoint(context, "kuaishou", kuaishou.PRODUCTION_URL, DEFAULT_RATE)
+        keys = require_credentials(endpoint.credentials, CREDENTIALS, context.name)
+        client = HttpClient(
+            endpoint.base_url,
+            bucket=shared_bucket(
+                endpoint.base_url, keys["app_key"], context.shop.rate_limit or endpoint.default_rate
+            ),
+            secrets=[keys["sign_secret"], keys["access_token"], *_optional_secret(context)],
+            transport=endpoint.transport,
+            timeout=self._timeout or DEFAULT_TIMEOUT,
+            retry=self._retry or RetryPolicy(),
+        )
+        api = KuaishouApi(client, context.name, keys, self._sign_method)
+        if endpoint.office is None:
+            return api, None
+        return api, SandboxDesk(endpoint.office, self.platform, lambda nick: nick)
+
+
+def _optional_secret(context: ShopContext) -> list[str]:
+    secret = context.credentials.get("app_secret")
+    return [secret.reveal()] if secret is not None else []
+
+
+def _unbound(template: str, existing: list[str]) -> str:
+    return (
+        f"role template '{template}' is not bound to any Kuaishou role: add"
+        f" native: {{kuaishou: {{roles: [...]}}}} naming some of {', '.join(existing)}"
+    )
+
+
+def _unknown(template: str, role: str, existing: list[str]) -> str:
+    close = difflib.get_close_matches(role, existing, n=1, cutoff=0.4)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (it has {', '.join(existing)})"
+    return f"role template '{template}' binds to Kuaishou role '{role}', which this shop does not have{hint}"
