@@ -1,0 +1,204 @@
+"""A throwaway project in a temp directory, driven through the real CLI as a user would.
+
+`project.run(...)` calls `provisioner.cli.main.main(argv)` in this process (fast);
+`project.run_process(...)` / `project.spawn(...)` start `python -m provisioner.cli.main` for
+what needs a real process (SIGKILL, two applies at once). Configs are Python dicts written as
+YAML; the `memory` platform is a JSON file under `.provisioner/memory/`, read back with
+`project.platform(shop)`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from provisioner.cli.main import main
+from provisioner.resources import Resource
+from provisioner.state import StateReader
+
+ROLES: dict[str, Any] = {
+    "presales": {"permissions": ["chat.reply", "chat.transfer", "order.view", "product.view"]},
+    "aftersales": {
+        "extends": ["presales"],
+        "permissions": ["refund.view", "refund.request", "order.modify_status"],
+    },
+}
+TRIGGERS = ("PROVISIONER_MEMORY_DELAY", "PROVISIONER_MEMORY_FAIL", "NO_COLOR", "PROVISIONER_USER")
+
+
+def account(shop: str, nickname: str, *roles: str, groups: tuple[str, ...] = ()) -> dict[str, Any]:
+    entry: dict[str, Any] = {"shop": shop, "nickname": nickname, "roles": list(roles or ["presales"])}
+    if groups:
+        entry["groups"] = list(groups)
+    return entry
+
+
+def agent(name: str, *accounts: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"name": name, **extra, "accounts": list(accounts)}
+
+
+def config(
+    shops: Mapping[str, Any],
+    agents: Mapping[str, Any],
+    *,
+    roles: Mapping[str, Any] | None = None,
+    safety: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A whole config; safety defaults to thresholds no small test reaches."""
+    limits = safety or {"max_delete_percent": 30, "max_update_percent": 50, "min_accounts": 1000}
+    return {
+        "version": 1,
+        "settings": {"safety": dict(limits)},
+        "shops": dict(shops),
+        "roles": dict(roles or ROLES),
+        "agents": dict(agents),
+    }
+
+
+def memory_shop(**extra: Any) -> dict[str, Any]:
+    return {"platform": "memory", "name": "测试店", **extra}
+
+
+def manual_shop(platform: str = "pinduoduo", **extra: Any) -> dict[str, Any]:
+    return {"platform": platform, "name": f"{platform}旗舰店", **extra}
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def output(self) -> str:
+        return self.out + self.err
+
+
+class Project:
+    def __init__(self, root: Path, capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch):
+        self.root = root
+        self._capsys = capsys
+        self._mp = mp
+
+    # --- files -----------------------------------------------------------------------------
+
+    @property
+    def work(self) -> Path:
+        return self.root / ".provisioner"
+
+    @property
+    def db(self) -> Path:
+        return self.work / "state.db"
+
+    def write(self, document: Mapping[str, Any], name: str = "provisioner.yaml") -> None:
+        text = yaml.safe_dump(dict(document), allow_unicode=True, sort_keys=False)
+        (self.root / name).write_text(text, encoding="utf-8")
+
+    def platform(self, shop: str) -> dict[str, Any]:
+        """The memory platform's content for `shop`: {"account/小王": {"id", "fields"}, ...}."""
+        path = self.work / "memory" / f"{shop}.json"
+        if not path.exists():
+            return {}
+        loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return loaded
+
+    def live_accounts(self, shop: str) -> set[str]:
+        return {key.split("/", 1)[1] for key in self.platform(shop) if key.startswith("account/")}
+
+    def put_live(self, shop: str, key: str, **fields: Any) -> None:
+        """Change the memory platform behind provisioner's back, as a back office would."""
+        data = self.platform(shop)
+        data.setdefault(key, {"id": f"outside-{len(data)}", "fields": {}})["fields"].update(fields)
+        path = self.work / "memory" / f"{shop}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    def recorded(self) -> dict[str, Resource]:
+        with StateReader.open(self.db) as state:
+            return {str(address): res for address, res in state.resources().items()}
+
+    def integrity(self) -> str:
+        conn = sqlite3.connect(self.db)
+        try:
+            return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+        finally:
+            conn.close()
+
+    # --- the CLI ---------------------------------------------------------------------------
+
+    def run(self, *args: str, env: Mapping[str, str] | None = None) -> Result:
+        """The CLI in this process, from the project directory."""
+        self._capsys.readouterr()
+        with self._mp.context() as mp:
+            mp.chdir(self.root)
+            for key, value in (env or {}).items():
+                mp.setenv(key, value)
+            code = main(list(args))
+        captured = self._capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    def ok(self, *args: str, env: Mapping[str, str] | None = None) -> Result:
+        result = self.run(*args, env=env)
+        assert result.code == 0, result.output
+        return result
+
+    def plan_json(self, *args: str) -> dict[str, Any]:
+        result = self.run("plan", "--format", "json", *args)
+        assert result.code == 0, result.output
+        document: dict[str, Any] = json.loads(result.out)
+        return document
+
+    def converge(self) -> None:
+        """Apply, then close every manual task it opened, as the back-office person would."""
+        self.ok("apply", "--auto-approve")
+        ids = [str(task["id"]) for task in self.tasks()]
+        if ids:
+            self.ok("tasks", "done", *ids)
+
+    def tasks(self, *args: str) -> list[dict[str, Any]]:
+        result = self.ok("tasks", "list", "--format", "json", *args)
+        tasks: list[dict[str, Any]] = json.loads(result.out)
+        return tasks
+
+    def process_env(self, env: Mapping[str, str] | None = None) -> dict[str, str]:
+        merged = {k: v for k, v in os.environ.items() if k not in TRIGGERS}
+        merged.update(env or {})
+        return merged
+
+    def spawn(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+        """The CLI in a process of its own (stdout and stderr piped)."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "provisioner.cli.main", *args],
+            cwd=self.root,
+            env=self.process_env(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def run_process(
+        self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 60
+    ) -> Result:
+        process = self.spawn(*args, env=env)
+        out, err = process.communicate(timeout=timeout)
+        return Result(process.returncode, out, err)
+
+
+def changes(document: Mapping[str, Any], **match: str) -> list[dict[str, Any]]:
+    """The changes of a JSON plan whose keys equal `match`."""
+    found: list[dict[str, Any]] = document["changes"]
+    return [c for c in found if all(c[key] == value for key, value in match.items())]
+
+
+def summary_of(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    return [(c["address"], c["action"], c["execution"]) for c in document["changes"]]
