@@ -32,7 +32,7 @@ def field_changes(
 
 
 def _changed_fields(before: dict[str, FieldValue], after: dict[str, FieldValue]) -> set[str]:
-    report = DeepDiff(before, after, verbose_level=0)
+    report = DeepDiff(before, after)
     changed: set[str] = set()
     for kind in _CHANGE_KINDS:
         for path in report.get(kind, ()):
