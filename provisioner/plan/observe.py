@@ -10,7 +10,7 @@ from provisioner.config.loader import LoadedConfig
 from provisioner.connectors.base import Connector, LiveShop, ShopContext
 from provisioner.connectors.registry import connector_class
 from provisioner.errors import ConnectorError, PlanError
-from provisioner.plan.desired import role_bindings
+from provisioner.plan.desired import accounts_by_shop, role_bindings
 from provisioner.secrets import resolve
 
 
@@ -20,18 +20,24 @@ def work_dir(loaded: LoadedConfig) -> Path:
 
 
 def connect(loaded: LoadedConfig, shops: Iterable[str]) -> dict[str, Connector]:
-    """One connector per shop, with its credentials resolved (never printed)."""
+    """One connector per shop, with its credentials resolved (never printed) and the role
+    templates its accounts use."""
     config = loaded.config
+    placed = accounts_by_shop(config)
     connectors = {}
     for name in shops:
         shop = config.shops[name]
+        used = {role for _, _, account in placed.get(name, []) for role in account.roles}
+        bindings = {
+            role: binding
+            for role, binding in role_bindings(config, shop.platform).items()
+            if role in used
+        }
         credentials = {
             key: resolve(ref, f"shops.{name}.credentials.{key}", loaded.base_dir)
             for key, ref in shop.credentials.items()
         }
-        context = ShopContext(
-            name, shop, role_bindings(config, shop.platform), credentials, work_dir(loaded)
-        )
+        context = ShopContext(name, shop, bindings, credentials, work_dir(loaded))
         connectors[name] = connector_class(shop.platform)(context)
     return connectors
 
