@@ -107,7 +107,7 @@ def make_plan(
             touched, recorded_all, _after(recorded_all, desired_all, changes), config
         ),
         pending=tuple(pending),
-        warnings=tuple(warnings + task_warnings),
+        warnings=tuple(warnings + [w for part in parts for w in part.warnings] + task_warnings),
         unsafe=tuple(unsafe),
         adopt=tuple(adopt),
         forget=tuple(address for part in parts for address in part.forget),

@@ -9,14 +9,14 @@ from provisioner.connectors.base import Capabilities, KindCapabilities, LiveShop
 from provisioner.plan.diff import field_changes
 from provisioner.plan.model import Drift, Unmanaged, UnmanagedMode
 from provisioner.resources import (
-    Action,
-    Execution,
     FIELDS,
     KIND_ORDER,
     KINDS,
     META_FIELDS,
+    Action,
     Address,
     Change,
+    Execution,
     FieldChange,
     FieldValue,
     Resource,
@@ -51,6 +51,7 @@ class ShopPlan:
     unmanaged: list[Unmanaged] = field(default_factory=list)
     adopt: list[Resource] = field(default_factory=list)
     forget: list[Address] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def plan_shop(inputs: ShopInputs) -> ShopPlan:
@@ -142,7 +143,9 @@ class _KindPlanner:
                 return  # a disabled person's account that does not exist: nothing to do
             self.out.changes.extend(self._create(address, wanted))
             return
-        differences = field_changes(current.fields, wanted.fields, FIELDS[self.kind])
+        differences = field_changes(
+            current.fields, wanted.fields, self._comparable(address, wanted)
+        )
         if differences:
             self.out.changes.extend(self._update(address, current, wanted, differences))
             return
@@ -155,6 +158,26 @@ class _KindPlanner:
             or recorded.remote_id != merged.remote_id
         ):
             self.out.adopt.append(merged)
+
+    def _comparable(self, address: Address, wanted: Resource) -> tuple[str, ...]:
+        """The fields whose current value is known: all of them, except when adopting.
+
+        A resource found live but never recorded (created by hand, or imported) has fields
+        nobody can read; they are taken as declared, recorded, and named in a warning, rather
+        than turned into back-office tasks to set values that are most likely already right.
+        """
+        fields = FIELDS[self.kind]
+        if address in self.recorded:
+            return fields
+        unknown = [
+            name for name in fields if name in wanted.fields and name not in self.cap.readable
+        ]
+        if unknown:
+            self.out.warnings.append(
+                f"{address}: exists but was never recorded; {', '.join(unknown)} cannot be read "
+                f"on {self.inputs.platform}, so the declared value is assumed: check it in the back office"
+            )
+        return tuple(name for name in fields if name not in unknown)
 
     def _create(self, address: Address, wanted: Resource) -> list[Change]:
         declared = [
