@@ -10,19 +10,25 @@ from __future__ import annotations
 import fnmatch
 import re
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from provisioner.catalog import load_catalog
-from provisioner.config.platforms import known_platforms, naming_rule, needs_main_account
+from provisioner.config.platforms import (
+    TEST_PLATFORMS,
+    known_platforms,
+    naming_rule,
+    needs_main_account,
+)
 from provisioner.config.roles import effective_permissions, extends_cycles
 from provisioner.config.suggest import did_you_mean
 from provisioner.errors import Severity
-from provisioner.model import Config
+from provisioner.model import Account, Config
 
 Loc = tuple[str | int, ...]
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_SHORT_TIME = re.compile(r"^[0-9]:[0-5][0-9]$")
 _PHONE = re.compile(r"^\+?[0-9][0-9-]{6,19}$")
 
 
@@ -35,12 +41,32 @@ class Finding:
     related: Loc | None = None
 
 
+@dataclass(frozen=True)
+class Unchecked:
+    """What the models rejected and the loader left out: references to it are not judged.
+
+    `names` holds (section, name) pairs such as ("shops", "acme-tmall"); `sections` whole
+    sections, or "*" when a misspelt top-level key may have hidden any of them.
+    """
+
+    names: frozenset[tuple[str, str]] = frozenset()
+    sections: frozenset[str] = frozenset()
+
+    def covers(self, section: str, name: str) -> bool:
+        return bool(self.sections & {section, "*"}) or (section, name) in self.names
+
+
 class Checker:
     """Runs every rule over one structurally valid Config."""
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
+    def __init__(self, config: Config | None, unchecked: Unchecked = Unchecked()) -> None:
+        self.config = config if config is not None else Config(version=1)
+        self.unchecked = unchecked
         self.catalog = load_catalog()
+
+    def _unknown(self, section: str, name: str, known: Iterable[str]) -> bool:
+        """`name` is not defined in `section` (and was not left out for another error)."""
+        return name not in known and not self.unchecked.covers(section, name)
 
     @cached_property
     def permissions(self) -> dict[str, frozenset[str]]:
@@ -58,22 +84,19 @@ class Checker:
         for name, shop in self.config.shops.items():
             loc: Loc = ("shops", name)
             if shop.platform not in platforms:
-                hint = did_you_mean(shop.platform, platforms)
-                known = ", ".join(platforms)
-                yield Finding(
-                    (*loc, "platform"), f"unknown platform '{shop.platform}'{hint} (known: {known})"
-                )
+                yield Finding((*loc, "platform"), _unknown_platform(shop.platform))
             elif needs_main_account(shop.platform) and not shop.main_account:
-                yield Finding(
-                    loc,
-                    f"a {shop.platform} shop needs main_account (sub-accounts are MAIN:NICKNAME)",
+                message = (
+                    f"missing required key 'main_account': a {shop.platform} shop needs it, "
+                    "because its sub-accounts are named MAIN_ACCOUNT:NICKNAME"
                 )
+                yield Finding(loc, message, at_key=True)
 
     def roles(self) -> Iterator[Finding]:
         roles, platforms = self.config.roles, known_platforms()
         for name, role in roles.items():
             for index, parent in enumerate(role.extends):
-                if parent not in roles:
+                if self._unknown("roles", parent, roles):
                     hint = did_you_mean(parent, roles)
                     yield Finding(
                         ("roles", name, "extends", index), f"unknown role '{parent}'{hint}"
@@ -87,12 +110,8 @@ class Checker:
                     )
             for platform in role.native:
                 if platform not in platforms:
-                    hint = did_you_mean(platform, platforms)
-                    yield Finding(
-                        ("roles", name, "native", platform),
-                        f"unknown platform '{platform}'{hint}",
-                        at_key=True,
-                    )
+                    loc = ("roles", name, "native", platform)
+                    yield Finding(loc, _unknown_platform(platform), at_key=True)
         for cycle in extends_cycles(roles):
             yield Finding(("roles", cycle[0], "extends"), f"extends cycle: {' -> '.join(cycle)}")
 
@@ -100,51 +119,49 @@ class Checker:
         for name, schedule in self.config.schedules.items():
             loc: Loc = ("schedules", name)
             if not _valid_timezone(schedule.timezone):
-                yield Finding(
-                    (*loc, "timezone"),
-                    f"unknown timezone '{schedule.timezone}' (use an IANA name such as Asia/Shanghai)",
+                hint = did_you_mean(schedule.timezone, _timezones())
+                message = (
+                    f"unknown timezone '{schedule.timezone}'{hint} "
+                    "(an IANA name such as Asia/Shanghai)"
                 )
+                yield Finding((*loc, "timezone"), message)
             for index, shift in enumerate(schedule.shifts):
                 yield from _shift_findings((*loc, "shifts", index), shift.from_, shift.to)
 
     def accounts(self) -> Iterator[Finding]:
-        config = self.config
-        for agent_id, agent in config.agents.items():
+        for agent_id, agent in self.config.agents.items():
+            if agent.phone is not None and not _PHONE.match(agent.phone):
+                # The number itself is personal data: never repeated in a message.
+                message = 'phone must be digits (an optional leading +), e.g. "13800000001"'
+                yield Finding(("agents", agent_id, "phone"), message)
             for index, account in enumerate(agent.accounts):
-                loc: Loc = ("agents", agent_id, "accounts", index)
-                shop = config.shops.get(account.shop)
-                if shop is None:
-                    yield Finding(
-                        (*loc, "shop"),
-                        f"unknown shop '{account.shop}'{did_you_mean(account.shop, config.shops)}",
-                    )
-                elif shop.retired:
-                    yield Finding(
-                        (*loc, "shop"), f"shop '{account.shop}' is retired; remove this account"
-                    )
-                for position, role in enumerate(account.roles):
-                    if role not in config.roles:
-                        yield Finding(
-                            (*loc, "roles", position),
-                            f"unknown role '{role}'{did_you_mean(role, config.roles)}",
-                        )
-                if account.schedule is not None and account.schedule not in config.schedules:
-                    hint = did_you_mean(account.schedule, config.schedules)
-                    yield Finding(
-                        (*loc, "schedule"), f"unknown schedule '{account.schedule}'{hint}"
-                    )
-                groups = shop.groups if shop is not None else {}
-                for position, group in enumerate(account.groups):
-                    if shop is not None and group not in groups:
-                        hint = did_you_mean(group, groups)
-                        yield Finding(
-                            (*loc, "groups", position),
-                            f"unknown group '{group}' of shop '{account.shop}'{hint}",
-                        )
-                if agent.phone is not None and not _PHONE.match(agent.phone):
-                    yield Finding(
-                        ("agents", agent_id, "phone"), 'phone must be digits, e.g. "13800000001"'
-                    )
+                yield from self._account(("agents", agent_id, "accounts", index), account)
+
+    def _account(self, loc: Loc, account: Account) -> Iterator[Finding]:
+        config = self.config
+        shop = config.shops.get(account.shop)
+        if shop is None and self._unknown("shops", account.shop, config.shops):
+            hint = did_you_mean(account.shop, config.shops)
+            yield Finding((*loc, "shop"), f"unknown shop '{account.shop}'{hint}")
+        elif shop is not None and shop.retired:
+            message = f"shop '{account.shop}' is retired; remove this account"
+            yield Finding((*loc, "shop"), message)
+        for position, role in enumerate(account.roles):
+            if self._unknown("roles", role, config.roles):
+                hint = did_you_mean(role, config.roles)
+                yield Finding((*loc, "roles", position), f"unknown role '{role}'{hint}")
+        schedule = account.schedule
+        if schedule is not None and self._unknown("schedules", schedule, config.schedules):
+            hint = did_you_mean(schedule, config.schedules)
+            yield Finding((*loc, "schedule"), f"unknown schedule '{schedule}'{hint}")
+        groups = shop.groups if shop is not None else {}
+        for position, group in enumerate(account.groups):
+            if shop is not None and group not in groups:
+                hint = did_you_mean(group, groups)
+                message = f"unknown group '{group}' of shop '{account.shop}'{hint}"
+                if not groups:
+                    message += f" (shop '{account.shop}' declares no groups)"
+                yield Finding((*loc, "groups", position), message)
 
     def nicknames(self) -> Iterator[Finding]:
         claimed: dict[tuple[str, str], Loc] = {}
@@ -154,28 +171,27 @@ class Checker:
                 shop = self.config.shops.get(account.shop)
                 if shop is not None:
                     yield from _nickname_rules(loc, account.nickname, shop.platform)
-                key = (account.shop, account.nickname)
-                first = claimed.setdefault(key, loc)
+                first = claimed.setdefault((account.shop, account.nickname), loc)
                 if first is not loc:
-                    owner = first[1]
-                    message = f"nickname '{account.nickname}' on shop '{account.shop}' is already claimed by agent '{owner}' at {{related}}"
-                    yield Finding(loc, message, related=first)
+                    yield Finding(loc, _claimed(account, agent_id, first), related=first)
         yield from self._role_names()
 
     def _role_names(self) -> Iterator[Finding]:
-        used_on: dict[str, set[str]] = {}
+        used_on: dict[tuple[str, str], str] = {}  # (role, platform) -> first shop using it
         for agent in self.config.agents.values():
             for account in agent.accounts:
                 shop = self.config.shops.get(account.shop)
                 for role in account.roles:
-                    if shop is not None:
-                        used_on.setdefault(role, set()).add(shop.platform)
-        for role, platforms in sorted(used_on.items()):
-            for platform in sorted(platforms):
-                limit = naming_rule(platform).max_role
-                if role in self.config.roles and len(role) > limit:
-                    message = f"role name '{role}' is {len(role)} characters; {platform} allows at most {limit}"
-                    yield Finding(("roles", role), message, at_key=True)
+                    if shop is not None and role in self.config.roles:
+                        used_on.setdefault((role, shop.platform), account.shop)
+        for (role, platform), shop_name in sorted(used_on.items()):
+            limit = naming_rule(platform).max_role
+            if len(role) > limit:
+                message = (
+                    f"role name '{role}' is {len(role)} characters; {platform} allows at most "
+                    f"{limit} (the role is used on shop '{shop_name}')"
+                )
+                yield Finding(("roles", role), message, at_key=True)
 
     def renames(self) -> Iterator[Finding]:
         agents = self.config.agents
@@ -203,7 +219,10 @@ class Checker:
             for field in policy.require_agent_fields:
                 for agent_id, agent in self.config.agents.items():
                     if getattr(agent, field) in (None, ""):
-                        message = f"policy '{policy.name}' requires '{field}' for every agent; agent '{agent_id}' has none"
+                        message = (
+                            f"policy '{policy.name}' requires '{field}' for every agent; "
+                            f"agent '{agent_id}' has none"
+                        )
                         yield Finding(("agents", agent_id), message, at_key=True)
 
     def _denied(
@@ -221,11 +240,26 @@ class Checker:
             denied = sorted(p for p in self.permissions[role] if _matches(p, deny))
             if denied:
                 who = _names(holders.get(role, []))
+                shown = ", ".join(self._origin(role, permission) for permission in denied)
                 message = (
-                    f"policy '{policy}' forbids {', '.join(denied)} in role '{role}'"
+                    f"policy '{policy}' forbids {shown} in role '{role}'"
                     f" (held by {who}; policy at {{related}})"
                 )
                 yield Finding(("roles", role), message, at_key=True, related=loc)
+
+    def _origin(self, role: str, permission: str) -> str:
+        """`permission`, and the role it is inherited from when `role` does not list it."""
+        seen, queue = set(), [role]
+        while queue:
+            name = queue.pop(0)
+            template = self.config.roles.get(name)
+            if template is None or name in seen:
+                continue
+            seen.add(name)
+            if permission in template.permissions:
+                return permission if name == role else f"{permission} (from '{name}')"
+            queue.extend(template.extends)
+        return permission
 
     def _holders(self) -> dict[str, list[str]]:
         holders: dict[str, list[str]] = {}
@@ -254,28 +288,55 @@ class Checker:
                 yield Finding(("roles", role), message, "warning", at_key=True)
 
 
+def _claimed(account: Account, agent_id: str, first: Loc) -> str:
+    where = f"nickname '{account.nickname}' on shop '{account.shop}'"
+    if first[1] == agent_id:
+        return f"{where} is declared twice for this agent (first at {{related}})"
+    return (
+        f"{where} is already claimed by agent '{first[1]}' at {{related}}; "
+        "two people cannot share one account"
+    )
+
+
 def _nickname_rules(loc: Loc, nickname: str, platform: str) -> Iterator[Finding]:
     rule = naming_rule(platform)
     if len(nickname) > rule.max_nickname:
-        yield Finding(
-            loc,
-            f"nickname '{nickname}' is {len(nickname)} characters; {platform} allows at most {rule.max_nickname}",
+        message = (
+            f"nickname '{nickname}' is {len(nickname)} characters; "
+            f"{platform} allows at most {rule.max_nickname}"
         )
+        yield Finding(loc, message)
     bad = sorted({char for char in nickname if char in rule.forbidden or char.isspace()})
     if bad:
         shown = ", ".join(repr(char) for char in bad)
         yield Finding(loc, f"nickname '{nickname}' contains {shown}, not allowed on {platform}")
 
 
+def _unknown_platform(platform: str) -> str:
+    shown = [name for name in known_platforms() if name not in TEST_PLATFORMS]
+    hint = did_you_mean(platform, shown)
+    return f"unknown platform '{platform}'{hint} (known: {', '.join(shown)})"
+
+
 def _shift_findings(loc: Loc, start: str, end: str) -> Iterator[Finding]:
     for key, value in (("from", start), ("to", end)):
         if not _TIME.match(value):
-            yield Finding(
-                (*loc, key),
-                f"bad time '{value}': write \"HH:MM\" with hours 00-23 and minutes 00-59",
-            )
+            yield Finding((*loc, key), _bad_time(value))
     if start == end:
         yield Finding(loc, f"shift from {start} to {end} is empty")
+
+
+def _bad_time(value: str) -> str:
+    if _SHORT_TIME.match(value):
+        return f"bad time '{value}': write the hour with two digits, \"0{value}\""
+    if value.startswith("24:"):
+        return f"bad time '{value}': hours go up to 23; midnight is \"00:00\""
+    return f'bad time \'{value}\': write "HH:MM", hours 00-23 and minutes 00-59, e.g. "09:30"'
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def _valid_timezone(name: str) -> bool:

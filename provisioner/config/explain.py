@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -35,27 +36,43 @@ def explain(error: ErrorDetails) -> tuple[str, bool]:
         allowed = _allowed_keys(loc[:-1])
         return f"unknown key '{loc[-1]}'{did_you_mean(str(loc[-1]), allowed)}", True
     if kind == "missing":
-        return f"missing required key '{loc[-1]}'", False
+        hint = ' (add "version: 1")' if loc == ("version",) else ""
+        return f"missing required key '{loc[-1]}'{hint}", True
     if kind in _EXPECTED:
         return _wrong_type(kind, error.get("input"), loc), False
     if kind == "literal_error":
         return _literal(error), False
-    return _sentence(error["msg"]), False
+    return _RULES.get(kind, _sentence)(error), False
 
 
 def _wrong_type(kind: str, value: Any, loc: tuple[int | str, ...]) -> str:
-    got = _describe(value)
-    message = f"expected {_EXPECTED[kind]}, got {got}"
-    if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
-        message += " (quote it: \"...\")"
-    if kind == "bool_type" and isinstance(value, str):
+    expected, got = _EXPECTED[kind], _describe(value)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "string_type" and number and loc[-1] == "phone":
+        return 'expected a string, got a number: quote phone numbers, e.g. "13800000001"'
+    if kind == "string_type" and number and loc[-1] in ("from", "to"):
+        return 'expected a time in quotes, "HH:MM", got a number'
+    message = f"expected {expected}, got {got}"
+    if kind == "string_type" and number:
+        message += ' (quote it: "...")'
+    elif kind in ("int_type", "float_type") and isinstance(value, str):
+        message += " (remove the quotes)"
+    elif kind == "bool_type" and isinstance(value, str):
         message += " (only true and false are booleans)"
+    elif kind == "tuple_type" and isinstance(value, str | int | float):
+        message += " (a single item is still a list: [item])"
+    elif kind in ("dict_type", "model_type", "model_attributes_type") and value is None:
+        message += " (write {} for an empty one)"
     return message
 
 
 def _literal(error: ErrorDetails) -> str:
     expected = str((error.get("ctx") or {}).get("expected", ""))
     value = error.get("input")
+    if error["loc"] == ("version",):
+        if isinstance(value, str) and value.strip() == expected:
+            return f"expected the number {expected}, got a string (remove the quotes)"
+        return f"this provisioner reads configuration version {expected}; write version: 1"
     hint = ""
     if isinstance(value, str):
         options = [option.strip(" '") for option in expected.replace(" or ", ",").split(",")]
@@ -63,24 +80,61 @@ def _literal(error: ErrorDetails) -> str:
     return f"must be {expected}{hint}"
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, tuple | list):
-        return "a list"
-    return type(value).__name__
+def _bound(error: ErrorDetails) -> str:
+    ctx = error.get("ctx") or {}
+    words = {"ge": "at least", "gt": "greater than", "le": "at most", "lt": "less than"}
+    for key, word in words.items():
+        if key in ctx:
+            limit = ctx[key]
+            shown = int(limit) if isinstance(limit, float) and limit.is_integer() else limit
+            return f"must be {word} {shown}"
+    return _sentence(error)
 
 
-def _sentence(message: str) -> str:
+def _too_short(error: ErrorDetails) -> str:
+    if error["type"] == "string_too_short":
+        return "must not be empty"
+    minimum = (error.get("ctx") or {}).get("min_length", 1)
+    return f"needs at least {minimum} item{'s' if minimum != 1 else ''}"
+
+
+def _pattern(error: ErrorDetails) -> str:
+    if error["loc"][-1] == "env":
+        return (
+            "must be an environment variable name: letters, digits and _, not starting with a digit"
+        )
+    return f"must match the pattern {(error.get('ctx') or {}).get('pattern')}"
+
+
+def _sentence(error: ErrorDetails) -> str:
+    message = error["msg"]
     return message[:1].lower() + message[1:]
+
+
+_RULES: dict[str, Callable[[ErrorDetails], str]] = {
+    "greater_than": _bound,
+    "greater_than_equal": _bound,
+    "less_than": _bound,
+    "less_than_equal": _bound,
+    "too_short": _too_short,
+    "string_too_short": _too_short,
+    "string_pattern_mismatch": _pattern,
+}
+
+
+_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (type(None), "nothing (null)"),
+    (bool, "a boolean"),  # before int: True is an int too
+    ((int, float), "a number"),
+    (str, "a string"),
+    (dict, "a mapping"),
+    ((tuple, list), "a list"),
+)
+
+
+def _describe(value: Any) -> str:
+    """What the user wrote, in YAML terms; never the value itself (it may be a secret)."""
+    return next((name for kind, name in _KINDS if isinstance(value, kind)), "something else")
 
 
 def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # no stubs; see pyproject's dev extras
 
 from provisioner.model import Config
 
@@ -28,10 +28,16 @@ def json_schema() -> dict[str, Any]:
 
 
 def schema_text() -> str:
+    """The schema as committed in `schemas/provisioner.schema.json`."""
     return json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def schema_errors(document: Any) -> list[str]:
     """Where `document` (one parsed file) breaks the published schema; for tests and CI."""
     validator = jsonschema.Draft202012Validator(json_schema())
-    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(document)]
+    # The loader builds tuples; JSON Schema arrays are lists.
+    plain = json.loads(json.dumps(document))
+    return [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in validator.iter_errors(plain)
+    ]

@@ -1,36 +1,59 @@
-"""The one place YAML is read: libyaml's C parser, our own constructor, positions kept.
+"""The one place YAML is read: libyaml's C parser, our own builder, positions kept.
 
-libyaml composes the node tree in C; we build plain values from it in one tight pass (faster
-than PyYAML's generic constructor) and keep the tree, so a position is looked up only when an
-error needs one. The constructor is deliberately stricter and more predictable than YAML 1.1:
+libyaml parses in C; we build plain values straight from its event stream in one iterative
+pass. Skipping PyYAML's node tree and generic constructor is what keeps loading close to the
+bare C parse, and building with an explicit stack (instead of PyYAML's recursive composer,
+which overflows the C stack on a few thousand nested brackets) bounds nesting safely. Positions
+of values are looked up only when an error needs one: the file is then composed once more.
+
+The builder is deliberately stricter and more predictable than YAML 1.1:
 
 - mapping keys are always strings, exactly as written (employee id `10086` stays "10086");
 - only true/false are booleans (no yes/no/on/off surprises), `12:30` stays a string instead of
-  becoming the sexagesimal integer 750, and dates stay strings;
+  becoming the sexagesimal integer 750, dates and octal-looking numbers stay strings;
 - sequences become tuples (the models are immutable);
-- duplicate keys are errors, and alias expansion is bounded ("billion laughs").
+- duplicate keys are errors; nesting depth and alias expansion ("billion laughs") are bounded;
+- one document per file; YAML tags other than the standard scalar/collection ones are errors.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn, cast
 
 import yaml
+from yaml._yaml import CParser  # what yaml.CSafeLoader is built on
 
-MAX_ALIAS_EXPANSION = 1_000_000
+MAX_DEPTH = 100  # a config is about 8 levels deep; PyYAML's C composer crashes near 25,000
+MAX_ALIAS_EXPANSION = 1_000_000  # nodes reached through aliases, counted as if copied
 ROOT = "(root)"
 
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_MERGE = "tag:yaml.org,2002:merge"
-_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+Path = tuple[str | int, ...]
+
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_COLLECTION_TAGS = frozenset({_STANDARD_TAG + "map", _STANDARD_TAG + "seq"})
+_KEYWORDS: dict[str, Any] = {
+    "": None,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+_NUMERIC_START = frozenset("-+.0123456789")
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+_HEX_OR_BINARY = re.compile(r"[-+]?0(?:x[0-9a-fA-F_]+|b[01_]+)")
+_FLOAT = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?"
+    r"|[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +67,8 @@ class Problem:
 
 
 class YamlProblems(Exception):
+    """The file cannot be used at all (syntax, shape, limits); `problems` says where and why."""
+
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(problems[0].message)
         self.problems = problems
@@ -51,22 +76,43 @@ class YamlProblems(Exception):
 
 @dataclass
 class Document:
-    """One parsed file: its plain data and the node tree that says where everything is."""
+    """One parsed file: its plain data, its text (for positions) and its non-fatal problems.
+
+    A non-fatal problem (a duplicate key) leaves usable data behind: the first definition wins,
+    so the rest of the configuration can still be checked and every error reported at once.
+    """
 
     data: Any
-    root: yaml.Node
-    _key_cache: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict)
+    text: str
+    problems: tuple[Problem, ...] = ()
+    _root: yaml.Node | None = field(default=None, repr=False)
+    _pairs_cache: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False
+    )
 
-    def locate(self, path: tuple[str | int, ...], *, at_key: bool = False) -> tuple[int, int]:
+    def locate(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
         """(line, col) of the value at `path`, or of its key; the nearest ancestor if absent."""
-        node, key_node = self.root, None
+        node: yaml.Node = self._tree()
+        key_node: yaml.Node | None = None
         for part in path:
             found = self._child(node, part)
             if found is None:
                 break
             key_node, node = found
         target = key_node if at_key and key_node is not None else node
-        return target.start_mark.line + 1, target.start_mark.column + 1
+        mark = target.start_mark
+        return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+    def _tree(self) -> yaml.Node:
+        # Composed on demand: only files with an error pay for it. Safe, because `parse`
+        # already refused anything nested deeper than MAX_DEPTH.
+        if self._root is None:
+            loader = _Composer(self.text)
+            try:
+                self._root = loader.get_single_node() or yaml.ScalarNode("?", "")
+            finally:
+                loader.dispose()
+        return self._root
 
     def _child(self, node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
         if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
@@ -76,39 +122,300 @@ class Document:
         return None
 
     def _pairs(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        cached = self._key_cache.get(id(node))
+        cached = self._pairs_cache.get(id(node))
         if cached is None:
-            cached = {}
+            cached, merged = {}, []
             for key, value in node.value:
-                if key.tag == _MERGE:
-                    for merged in _merge_sources(value):
-                        for name, pair in self._pairs(merged).items():
-                            cached.setdefault(name, pair)
+                if _is_merge_key(key):
+                    merged.extend(_merge_sources(value))
                 elif isinstance(key, yaml.ScalarNode):
-                    cached[key.value] = (key, value)
-            self._key_cache[id(node)] = cached
+                    cached.setdefault(key.value, (key, value))
+            for source in merged:
+                for name, pair in self._pairs(source).items():
+                    cached.setdefault(name, pair)
+            self._pairs_cache[id(node)] = cached
         return cached
 
 
+class _Composer(CParser):
+    """libyaml's composer with type resolution switched off: only positions are wanted here.
+
+    The resolver hooks are called for every node; bound `str.format` methods are the cheapest
+    callables that accept any arguments.
+    """
+
+    resolve = "?".format
+    descend_resolver = "".format
+    ascend_resolver = "".format
+
+
 def parse(text: str) -> Document:
-    """Parse one file's text; raise YamlProblems listing everything wrong with it."""
-    loader = yaml.CSafeLoader(text)
-    try:
-        root = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        raise YamlProblems([_syntax_problem(exc, text)]) from None
-    finally:
-        loader.dispose()
-    if root is None:
-        raise YamlProblems([Problem(1, 1, ROOT, "file is empty; expected a mapping of top-level sections")])
-    builder = _Builder()
-    try:
-        data = builder.build(root)
-    except _Abort:
-        data = None
-    if builder.problems:
-        raise YamlProblems(_locate_problems(root, builder.problems))
-    return Document(data, root)
+    """Parse one file's text; raise YamlProblems when nothing in it can be trusted."""
+    builder = _Builder(text)
+    data = builder.run()
+    if builder.fatal:
+        raise YamlProblems(builder.fatal)
+    document = Document(data, text)
+    if builder.duplicates:
+        document.problems = tuple(_duplicate_problem(document, *dup) for dup in builder.duplicates)
+    return document
+
+
+def _duplicate_problem(document: Document, path: Path, line: int, col: int) -> Problem:
+    first_line, first_col = _first_key_position(document, path)
+    message = f"duplicate key '{path[-1]}' (first defined at line {first_line}:{first_col})"
+    return Problem(line, col, dotted(path), message)
+
+
+def _first_key_position(document: Document, path: Path) -> tuple[int, int]:
+    # `_pairs` keeps the first of duplicate keys, so this finds the earlier definition.
+    return document.locate(path, at_key=True)
+
+
+class _Abort(Exception):
+    """Stop building at once: the rest of the file cannot be trusted."""
+
+
+@dataclass
+class _Frame:
+    """A collection being built: its container, where it is, and what its next value is for."""
+
+    container: Any
+    is_map: bool
+    path: Path
+    anchor: str | None
+    start: int  # the builder's node count when this collection began: sizes anchors
+    key: str | None = None
+    merges: list[Any] | None = None
+    merge_at: tuple[int, int] = (1, 1)
+
+
+_IN_PROGRESS = object()
+
+
+class _Builder:
+    """Turns libyaml's event stream into dicts, tuples and scalars in one iterative pass."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.fatal: list[Problem] = []
+        self.duplicates: list[tuple[Path, int, int]] = []
+        self.anchors: dict[str, Any] = {}  # name -> (value, size) or _IN_PROGRESS
+        self.nodes = 0  # every node built, aliases counted at their expanded size
+        self.through_aliases = 0  # the part of `nodes` reached through aliases: bounded
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.documents = 0
+
+    def run(self) -> Any:
+        parser = CParser(self.text)
+        try:
+            self._events(parser)
+        except yaml.MarkedYAMLError as exc:
+            self.fatal.append(_syntax_problem(exc, self.text))
+        except _Abort:
+            pass
+        finally:
+            parser.dispose()
+        if not self.fatal and self.root is None:
+            message = "file is empty (or only comments); expected a mapping of top-level sections"
+            self.fatal.append(Problem(1, 1, ROOT, message))
+        return self.root
+
+    def _events(self, parser: CParser) -> None:
+        get_event = parser.get_event
+        while (event := get_event()) is not None:
+            if isinstance(event, yaml.ScalarEvent):
+                self._scalar(event)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                self._start(event, isinstance(event, yaml.MappingStartEvent))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                self._end()
+            elif isinstance(event, yaml.AliasEvent):
+                self._alias(event)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                self._document(event)
+
+    def _document(self, event: yaml.Event) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            message = (
+                "a second YAML document (---) in one file; a file holds one document: "
+                "remove the '---' line or move what follows into its own file"
+            )
+            self._stop(event, ROOT, message)
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        frame = self.stack[-1] if self.stack else None
+        self.nodes += 1
+        if frame is not None and frame.is_map and frame.key is None:
+            self._key(frame, event)
+            return
+        value = self._scalar_value(event)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        self._add(frame, value, event)
+
+    def _scalar_value(self, event: yaml.ScalarEvent) -> Any:
+        tag, text = event.tag, event.value
+        if tag is None or tag == "!":
+            return text if event.style or tag == "!" else _plain(text)
+        if tag == _STANDARD_TAG + "str":
+            return text
+        if tag in (_STANDARD_TAG + "int", _STANDARD_TAG + "float", _STANDARD_TAG + "bool"):
+            return _plain(text)
+        if tag == _STANDARD_TAG + "null":
+            return None
+        return self._bad_tag(event, tag)
+
+    def _bad_tag(self, event: yaml.Event, tag: str) -> NoReturn:
+        shown = tag.replace(_STANDARD_TAG, "!!")
+        hint = "; write {env: NAME} or {file: PATH}" if shown in ("!env", "!file") else ""
+        self._stop(event, self._path(), f"YAML tag '{shown}' is not supported{hint}")
+
+    def _key(self, frame: _Frame, event: yaml.ScalarEvent) -> None:
+        key = event.value
+        if key == "<<" and not event.style:
+            frame.key = "<<"
+            frame.merge_at = self._mark(event)
+            if frame.merges is None:
+                frame.merges = []
+            return
+        if key in frame.container:
+            self.duplicates.append(((*frame.path, key), *self._mark(event)))
+            key = _Duplicate(key)  # built, then dropped: the first definition wins
+        frame.key = key
+
+    def _start(self, event: yaml.CollectionStartEvent, is_map: bool) -> None:
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and parent.is_map and parent.key is None:
+            self._stop(event, self._path(), "a key must be a plain name, not a list or mapping")
+        if event.tag is not None and event.tag != "!" and event.tag not in _COLLECTION_TAGS:
+            self._bad_tag(event, event.tag)
+        if len(self.stack) >= MAX_DEPTH:
+            message = f"nested deeper than {MAX_DEPTH} levels; a configuration never needs that"
+            self._stop(event, self._path()[:2], message)
+        self.nodes += 1
+        path = self._path() if parent is not None else ()
+        frame = _Frame({} if is_map else [], is_map, path, event.anchor, self.nodes)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = _IN_PROGRESS
+        self.stack.append(frame)
+
+    def _end(self) -> None:
+        frame = self.stack.pop()
+        value: Any
+        if frame.is_map:
+            value = frame.container
+            if frame.merges:
+                value = _merged(frame.merges, value)
+        else:
+            value = tuple(frame.container)
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (value, self.nodes - frame.start + 1)
+        self._add(self.stack[-1] if self.stack else None, value, None)
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        name = str(event.anchor)
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and frame.is_map and frame.key is None:
+            self._stop(event, self._path(), f"an alias (*{name}) cannot be a key")
+        known = self.anchors.get(name)
+        if known is None:
+            self._stop(event, self._path(), f"alias *{name} refers to no anchor &{name} above it")
+        if known is _IN_PROGRESS:
+            message = f"alias *{name} refers to a collection that contains it (a loop)"
+            self._stop(event, self._path(), message)
+        value, size = cast(tuple[Any, int], known)
+        self.nodes += size
+        self.through_aliases += size
+        if self.through_aliases > MAX_ALIAS_EXPANSION:
+            message = (
+                f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes; refusing to expand "
+                "them (a YAML alias bomb?)"
+            )
+            self._stop(event, self._path(), message)
+        self._add(frame, value, event)
+
+    def _add(self, frame: _Frame | None, value: Any, event: yaml.Event | None) -> None:
+        if frame is None:
+            self.root = value
+        elif not frame.is_map:
+            frame.container.append(value)
+        elif frame.key == "<<":
+            self._merge_value(frame, value)
+        else:
+            if not isinstance(frame.key, _Duplicate):
+                frame.container[frame.key] = value
+            frame.key = None
+
+    def _merge_value(self, frame: _Frame, value: Any) -> None:
+        frame.key = None
+        sources = value if isinstance(value, tuple) else (value,)
+        if not all(isinstance(source, dict) for source in sources):
+            message = "'<<' merges a mapping or a list of mappings, e.g. <<: *defaults"
+            self.fatal.append(Problem(*frame.merge_at, dotted((*frame.path, "<<")), message))
+            raise _Abort
+        assert frame.merges is not None
+        frame.merges.extend(sources)
+
+    def _path(self) -> Path:
+        """Where the next value goes: the innermost collection's path plus its key or index."""
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if frame.is_map:
+            return (*frame.path, str(frame.key)) if frame.key is not None else frame.path
+        return (*frame.path, len(frame.container))
+
+    def _mark(self, event: yaml.Event) -> tuple[int, int]:
+        mark = event.start_mark
+        return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+    def _stop(self, event: yaml.Event, path: Path | str, message: str) -> NoReturn:
+        where = path if isinstance(path, str) else dotted(path)
+        self.fatal.append(Problem(*self._mark(event), where, message))
+        raise _Abort
+
+
+class _Duplicate(str):
+    """A repeated key: its value is built (to keep the stream in step), then dropped."""
+
+
+def _merged(sources: list[dict[str, Any]], own: dict[str, Any]) -> dict[str, Any]:
+    # YAML merge keys: the mapping's own keys win, then earlier sources over later ones.
+    result: dict[str, Any] = {}
+    for source in sources:
+        for name, value in source.items():
+            result.setdefault(name, value)
+    result.update(own)
+    return result
+
+
+def _plain(text: str) -> Any:
+    """An unquoted scalar's value: null, true/false, an integer, a float, or the text itself."""
+    if text in _KEYWORDS:
+        return _KEYWORDS[text]
+    if text[0] not in _NUMERIC_START:
+        return text
+    if _DECIMAL.fullmatch(text):
+        return int(text.replace("_", ""))
+    if _HEX_OR_BINARY.fullmatch(text):
+        return int(text.replace("_", ""), 0)
+    if _FLOAT.fullmatch(text):
+        lowered = text.lower().replace("_", "")
+        return float(lowered.replace(".inf", "inf").replace(".nan", "nan"))
+    return text  # 12:30, 2024-01-01, 0755, 1e3: kept as written
+
+
+def _is_merge_key(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.value == "<<" and not node.style
+
+
+def _merge_sources(node: yaml.Node) -> list[yaml.MappingNode]:
+    if isinstance(node, yaml.SequenceNode):
+        return [item for item in node.value if isinstance(item, yaml.MappingNode)]
+    return [node] if isinstance(node, yaml.MappingNode) else []
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> Problem:
@@ -116,183 +423,17 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> Problem:
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
     if mark is not None and mark.index < len(text) and text[mark.index] == "\t":
-        return Problem(line, col, ROOT, "YAML syntax error: tab character; indent with spaces, not tabs")
-    if "another document" in problem:
-        return Problem(line, col, ROOT, "a file holds one YAML document; found a second one (---)")
-    detail = f" ({exc.context})" if exc.context and "another document" not in problem else ""
-    return Problem(line, col, ROOT, f"YAML syntax error: {problem}{detail}")
+        return Problem(line, col, ROOT, "YAML syntax error: a tab character; indent with spaces")
+    context = ""
+    if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
+        start = exc.context_mark
+        context = f" ({exc.context} that starts at line {start.line + 1}:{start.column + 1})"
+    elif exc.context:
+        context = f" ({exc.context})"
+    return Problem(line, col, ROOT, f"YAML syntax error: {problem}{context}")
 
 
-@dataclass
-class _Issue:
-    node: yaml.Node
-    message: str
-    at: yaml.Node
-    whole_file: bool = False
-
-
-_MISSING = object()
-
-
-class _Abort(Exception):
-    """Stop building at once: what is left cannot be trusted to be small."""
-
-
-class _Builder:
-    """Turns a composed node tree into dicts, tuples and scalars in one pass."""
-
-    def __init__(self) -> None:
-        self.problems: list[_Issue] = []
-        self.expanded = 0  # every node built, aliases expanded: sizes subtrees
-        self.through_aliases = 0  # the part of it reached through aliases: bounded
-        self.memo: dict[int, Any] = {}
-        self.sizes: dict[int, int] = {}
-
-    def build(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            return _scalar(node)
-        known = self.memo.get(id(node), _MISSING)
-        if known is not _MISSING:
-            return self._reuse(node, known)
-        before = self.expanded
-        self.expanded += len(node.value)
-        value = self._mapping(node) if isinstance(node, yaml.MappingNode) else self._sequence(node)
-        self.memo[id(node)] = value
-        self.sizes[id(node)] = self.expanded - before
-        return value
-
-    def _reuse(self, node: yaml.Node, value: Any) -> Any:
-        # An alias: the value is shared, but what it expands to counts against the limit,
-        # because every consumer downstream walks it again.
-        size = self.sizes.get(id(node), 0)
-        self.expanded += size
-        self.through_aliases += size
-        if self.through_aliases > MAX_ALIAS_EXPANSION:
-            return self._too_big(node)
-        return value
-
-    def _too_big(self, node: yaml.Node) -> None:
-        message = (
-            f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes; refusing to expand "
-            "them (a YAML alias bomb?)"
-        )
-        self.problems.append(_Issue(node, message, node, whole_file=True))
-        raise _Abort
-
-    def _sequence(self, node: yaml.SequenceNode) -> tuple[Any, ...]:
-        build = self.build
-        return tuple([build(item) for item in node.value])
-
-    def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        seen: dict[str, yaml.Node] = {}
-        merged: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                for source in _merge_sources(value_node):
-                    built = self.build(source)
-                    if isinstance(built, dict):
-                        for name, value in built.items():
-                            merged.setdefault(name, value)
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(_Issue(node, "mapping keys must be plain strings", key_node))
-                continue
-            key = key_node.value
-            if key in seen:
-                first = seen[key].start_mark
-                where = f"{first.line + 1}:{first.column + 1}"
-                self.problems.append(
-                    _Issue(node, f"duplicate key {key!r} (first defined at line {where})", key_node)
-                )
-                continue
-            seen[key] = key_node
-            result[key] = self.build(value_node)
-        if merged:
-            return {**merged, **result}
-        return result
-
-
-def _merge_sources(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return [item for item in node.value if isinstance(item, yaml.MappingNode)]
-    return [node] if isinstance(node, yaml.MappingNode) else []
-
-
-def _scalar(node: yaml.ScalarNode) -> Any:
-    tag, text = node.tag, node.value
-    if tag == _STR:
-        return text
-    if tag == _NULL:
-        return None
-    if tag == _BOOL:
-        return _BOOLS.get(text, text)
-    if tag == _INT:
-        return _integer(text)
-    if tag == _FLOAT:
-        return _float(text)
-    return text
-
-
-def _integer(text: str) -> int | str:
-    if _DECIMAL.match(text):
-        return int(text.replace("_", ""))
-    try:
-        if text.startswith(("0x", "-0x", "+0x")):
-            return int(text.replace("_", ""), 16)
-        if text.startswith(("0b", "-0b", "+0b")):
-            return int(text.replace("_", ""), 2)
-    except ValueError:
-        return text
-    return text  # sexagesimal (12:30) and YAML 1.1 octal stay as written
-
-
-def _float(text: str) -> float | str:
-    lowered = text.lower().lstrip("+")
-    if lowered in (".inf", "-.inf", ".nan"):
-        return float(lowered.replace(".", ""))
-    if ":" in text:
-        return text
-    try:
-        return float(text.replace("_", ""))
-    except ValueError:
-        return text
-
-
-def _locate_problems(root: yaml.Node, issues: list[_Issue]) -> list[Problem]:
-    paths = dict(_walk_paths(root, ()))
-    problems = []
-    for issue in issues:
-        path = () if issue.whole_file else paths.get(id(issue.node), ())
-        key = issue.at.value if isinstance(issue.at, yaml.ScalarNode) else None
-        if issue.at is not issue.node and key is not None:
-            path = (*path, key)
-        mark = issue.at.start_mark
-        problems.append(Problem(mark.line + 1, mark.column + 1, dotted(path), issue.message))
-    return problems
-
-
-def _walk_paths(node: yaml.Node, path: tuple[str | int, ...]) -> Iterator[tuple[int, tuple[str | int, ...]]]:
-    # Only runs when something is wrong; each node is visited once even behind aliases.
-    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(node, path)]
-    seen: set[int] = set()
-    while stack:
-        current, where = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield id(current), where
-        if isinstance(current, yaml.MappingNode):
-            stack.extend(
-                (value, (*where, key.value))
-                for key, value in current.value
-                if isinstance(key, yaml.ScalarNode)
-            )
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend((item, (*where, index)) for index, item in enumerate(current.value))
-
-
-def dotted(path: tuple[str | int, ...]) -> str:
+def dotted(path: Path) -> str:
     """agents.wang.xiaoming.accounts[0].shop: how every error names a place."""
     if not path:
         return ROOT
