@@ -57,7 +57,7 @@ class EmulatorServer:
             timer.daemon = True
             timer.start()
         try:
-            self._server.serve_forever()
+            self._server.serve_forever(poll_interval=0.05)
         except KeyboardInterrupt:
             pass
         finally:
