@@ -124,5 +124,5 @@ def test_an_auth_failure_is_clear_and_never_shows_the_secret(
 def test_a_missing_credential_is_named(harness: Harness, server: EmulatorServer) -> None:
     connector = harness.connector(server)
     connector.context.credentials.pop("app_key")  # type: ignore[attr-defined]
-    with pytest.raises(AuthError, match="missing credential.*app_key"):
+    with pytest.raises(AuthError, match=r"missing credential.*app_key"):
         connector.reader().read()
