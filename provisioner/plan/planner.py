@@ -94,10 +94,7 @@ def make_plan(
     }
     changes, pending, task_warnings = _set_aside_pending(changes, open_tasks)
     adopt = [resource for part in parts for resource in part.adopt]
-    touched = sorted(
-        {c.address for c in changes if c.address.kind == "account"}
-        | {r.address for r in adopt if r.address.kind == "account"}
-    )
+    touched = _touched_accounts(changes, adopt, recorded_all)
     plan = Plan(
         changes=tuple(changes),
         unchanged=sum(part.unchanged for part in parts),
@@ -118,6 +115,36 @@ def make_plan(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     return _sealed(plan)
+
+
+def _touched_accounts(
+    changes: list[Change], adopt: list[Resource], recorded: Mapping[Address, Resource]
+) -> list[Address]:
+    """Accounts whose access this plan changes: changed ones, and holders of a changed role.
+
+    Adopting an unrecorded account changes nobody's access, so it is not in the delta.
+    """
+    changed_roles = {
+        (c.address.shop, c.address.name)
+        for c in changes
+        if c.address.kind == "role" and any(f.field == "permissions" for f in c.fields)
+    }
+    touched = {c.address for c in changes if c.address.kind == "account"}
+    for resource in adopt:
+        roles = resource.get("roles")
+        holds_changed = isinstance(roles, tuple) and any(
+            (resource.address.shop, role) in changed_roles for role in roles
+        )
+        if resource.address in recorded and (holds_changed or _meta_changed(resource, recorded)):
+            touched.add(resource.address)
+    return sorted(a for a in touched if a.kind == "account")
+
+
+def _meta_changed(resource: Resource, recorded: Mapping[Address, Resource]) -> bool:
+    before = recorded[resource.address]
+    return before.get("permissions") != resource.get("permissions") or before.get(
+        "agent"
+    ) != resource.get("agent")
 
 
 def _after(
