@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import click
 
-from provisioner.cli.commands import apply, importer, plan, report, schema, show, state, tasks, validate
+from provisioner.cli.commands import (
+    apply,
+    importer,
+    plan,
+    report,
+    sandbox,
+    schema,
+    show,
+    state,
+    tasks,
+    validate,
+)
 
-MODULES = (validate, plan, apply, show, tasks, importer, report, state, schema)
+MODULES = (validate, plan, apply, show, tasks, importer, report, state, sandbox, schema)
 
 
 def register(group: click.Group) -> None:
