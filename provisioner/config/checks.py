@@ -119,10 +119,8 @@ class Checker:
         for name, schedule in self.config.schedules.items():
             loc: Loc = ("schedules", name)
             if not _valid_timezone(schedule.timezone):
-                hint = did_you_mean(schedule.timezone, _timezones())
                 message = (
-                    f"unknown timezone '{schedule.timezone}'{hint} "
-                    "(an IANA name such as Asia/Shanghai)"
+                    f"unknown timezone '{schedule.timezone}'{_timezone_hint(schedule.timezone)}"
                 )
                 yield Finding((*loc, "timezone"), message)
             for index, shift in enumerate(schedule.shifts):
@@ -332,6 +330,16 @@ def _bad_time(value: str) -> str:
     if value.startswith("24:"):
         return f"bad time '{value}': hours go up to 23; midnight is \"00:00\""
     return f'bad time \'{value}\': write "HH:MM", hours 00-23 and minutes 00-59, e.g. "09:30"'
+
+
+# Names people write for China time that are not IANA zones.
+_CHINA_TIME = ("Asia/Beijing", "Beijing", "China", "CST", "UTC+8", "GMT+8", "UTC+08:00")
+
+
+def _timezone_hint(name: str) -> str:
+    if name.casefold() in {alias.casefold() for alias in _CHINA_TIME}:
+        return "; did you mean 'Asia/Shanghai'? (China's IANA zone is named after Shanghai)"
+    return did_you_mean(name, _timezones()) or " (write an IANA name such as Asia/Shanghai)"
 
 
 @cache

@@ -39,7 +39,9 @@ def explain(error: ErrorDetails) -> tuple[str, bool]:
         hint = ' (add "version: 1")' if loc == ("version",) else ""
         return f"missing required key '{loc[-1]}'{hint}", True
     if kind in _EXPECTED:
-        return _wrong_type(kind, error.get("input"), loc), False
+        value = error.get("input")
+        # A key with nothing after it: the value's place is the end of the line; show the key.
+        return _wrong_type(kind, value, loc), value is None
     if kind == "literal_error":
         return _literal(error), False
     return _RULES.get(kind, _sentence)(error), False
@@ -62,7 +64,7 @@ def _wrong_type(kind: str, value: Any, loc: tuple[int | str, ...]) -> str:
     elif kind == "tuple_type" and isinstance(value, str | int | float):
         message += " (a single item is still a list: [item])"
     elif kind in ("dict_type", "model_type", "model_attributes_type") and value is None:
-        message += " (write {} for an empty one)"
+        message += "; write {} for an empty one"
     return message
 
 
@@ -72,7 +74,11 @@ def _literal(error: ErrorDetails) -> str:
     if error["loc"] == ("version",):
         if isinstance(value, str) and value.strip() == expected:
             return f"expected the number {expected}, got a string (remove the quotes)"
-        return f"this provisioner reads configuration version {expected}; write version: 1"
+        shown = f" {value}" if isinstance(value, int) else ""
+        return (
+            f"unsupported configuration version{shown}: this provisioner reads version "
+            f"{expected} (a newer config needs a newer provisioner)"
+        )
     hint = ""
     if isinstance(value, str):
         options = [option.strip(" '") for option in expected.replace(" or ", ",").split(",")]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from provisioner.config.checks import Checker, Finding, Loc
 from provisioner.config.explain import explain
@@ -105,7 +106,11 @@ def discover(path: Path) -> list[Path]:
 
 def _nearby(path: Path) -> str:
     try:
-        siblings = [entry.name for entry in path.parent.iterdir()]
+        siblings = [
+            entry.name
+            for entry in path.parent.iterdir()
+            if entry.is_dir() or entry.suffix in (".yaml", ".yml")
+        ]
     except OSError:
         return ""
     close = closest(path.name, siblings)
@@ -250,12 +255,33 @@ def _validate(
 
 
 def _structural(exc: ValidationError, locator: _Locator) -> list[Diagnostic]:
+    errors = exc.errors(include_url=False)
+    misspelt = _misspelt_keys(errors)
     diagnostics = []
-    for error in exc.errors(include_url=False):
-        message, at_key = explain(error)
+    for error in errors:
         loc = _user_loc(error["loc"])
+        if error["type"] == "missing" and loc in misspelt:
+            continue  # `nickame: x` is reported once, as a typo, not also as a missing key
+        message, at_key = explain(error)
         diagnostics.append(locator.diagnostic(Finding(loc, message, at_key=at_key)))
     return diagnostics
+
+
+def _misspelt_keys(errors: list[ErrorDetails]) -> set[Loc]:
+    """Required keys that are missing because an unknown key beside them is their typo."""
+    unknown: dict[Loc, list[str]] = {}
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = _user_loc(error["loc"])
+            unknown.setdefault(loc[:-1], []).append(str(loc[-1]))
+    found = set()
+    for error in errors:
+        loc = _user_loc(error["loc"])
+        if error["type"] == "missing" and any(
+            closest(typo, [str(loc[-1])]) for typo in unknown.get(loc[:-1], [])
+        ):
+            found.add(loc)
+    return found
 
 
 def _user_loc(loc: tuple[int | str, ...]) -> Loc:

@@ -240,8 +240,8 @@ class _Builder:
         self.documents += 1
         if self.documents > 1:
             message = (
-                "a second YAML document (---) in one file; a file holds one document: "
-                "remove the '---' line or move what follows into its own file"
+                "a second YAML document (---) in one file; remove the '---' line, "
+                "or move what follows into a file of its own"
             )
             self._stop(event, ROOT, message)
 
@@ -294,7 +294,7 @@ class _Builder:
             self._bad_tag(event, event.tag)
         if len(self.stack) >= MAX_DEPTH:
             message = f"nested deeper than {MAX_DEPTH} levels; a configuration never needs that"
-            self._stop(event, self._path()[:2], message)
+            self._stop(event, _outer(self._path()), message)
         self.nodes += 1
         path = self._path() if parent is not None else ()
         frame = _Frame({} if is_map else [], is_map, path, event.anchor, self.nodes)
@@ -376,6 +376,14 @@ class _Builder:
         where = path if isinstance(path, str) else dotted(path)
         self.fatal.append(Problem(*self._mark(event), where, message))
         raise _Abort
+
+
+def _outer(path: Path) -> Path:
+    """The path down to its first list index: enough to find a runaway nesting."""
+    for index, part in enumerate(path):
+        if isinstance(part, int):
+            return path[: index + 1]
+    return path
 
 
 class _Duplicate(str):

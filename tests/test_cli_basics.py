@@ -1,0 +1,86 @@
+"""The command line as a user first meets it: --version, --help everywhere, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import click
+import pytest
+
+from provisioner import __version__
+from provisioner.cli.main import cli, main
+
+
+def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every command and subcommand registered, so a new one is covered without editing this."""
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from command_paths(command, (*prefix, name))
+
+
+def command_at(path: tuple[str, ...]) -> click.Command:
+    command: click.Command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    return command
+
+
+COMMANDS = list(command_paths(cli))
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"provisioner, version {__version__}\n"
+
+
+def test_the_documented_commands_are_registered() -> None:
+    assert {("validate",), ("schema",)} <= set(COMMANDS)
+
+
+def test_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Usage: provisioner ")
+    for name in cli.commands:
+        assert f"  {name} " in out or f"  {name}\n" in out
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_command_has_help(path: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*path, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Usage: provisioner {' '.join(path)}")
+    assert command_at(path).help, f"`provisioner {' '.join(path)}` has no help text"
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_command_accepts_h(path: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*path, "-h"]) == 0
+    assert capsys.readouterr().out.startswith("Usage: ")
+
+
+def test_a_usage_error_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--no-such-option"]) == 1
+    err = capsys.readouterr().err
+    assert "No such option '--no-such-option'" in err
+    assert "Traceback" not in err
+
+
+def test_an_unknown_command_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["valdate"]) == 1
+    assert "validate" in capsys.readouterr().err
+
+
+def test_the_installed_entry_point_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "provisioner.cli.main", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout == f"provisioner, version {__version__}\n"
