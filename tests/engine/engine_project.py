@@ -37,7 +37,11 @@ TRIGGERS = ("PROVISIONER_MEMORY_DELAY", "PROVISIONER_MEMORY_FAIL", "NO_COLOR", "
 
 
 def account(shop: str, nickname: str, *roles: str, groups: tuple[str, ...] = ()) -> dict[str, Any]:
-    entry: dict[str, Any] = {"shop": shop, "nickname": nickname, "roles": list(roles or ["presales"])}
+    entry: dict[str, Any] = {
+        "shop": shop,
+        "nickname": nickname,
+        "roles": list(roles or ["presales"]),
+    }
     if groups:
         entry["groups"] = list(groups)
     return entry

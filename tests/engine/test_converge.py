@@ -8,7 +8,10 @@ from engine_project import Project, account, agent, config, manual_shop, memory_
 def two_shops(project: Project) -> None:
     project.write(
         config(
-            {"mem": memory_shop(groups={"售前组": {"description": "售前咨询"}}), "pdd": manual_shop()},
+            {
+                "mem": memory_shop(groups={"售前组": {"description": "售前咨询"}}),
+                "pdd": manual_shop(),
+            },
             {
                 "wang.xiaoming": agent(
                     "王小明",

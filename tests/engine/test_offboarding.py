@@ -25,10 +25,17 @@ HAS_TOP = importlib.util.find_spec("provisioner.connectors.top") is not None
 needs_tmall = pytest.mark.skipif(
     not HAS_TOP, reason="provisioner.connectors.top (Tmall sandbox) is not there yet"
 )
-TMALL = {"platform": "tmall", "name": "天猫旗舰店", "main_account": "acme旗舰店", "endpoint": "sandbox"}
+TMALL = {
+    "platform": "tmall",
+    "name": "天猫旗舰店",
+    "main_account": "acme旗舰店",
+    "endpoint": "sandbox",
+}
 
 
-def team(shops: dict[str, Any], wang: dict[str, Any] | None, shop_names: list[str]) -> dict[str, Any]:
+def team(
+    shops: dict[str, Any], wang: dict[str, Any] | None, shop_names: list[str]
+) -> dict[str, Any]:
     agents = {"li.na": agent("李娜", *(account(shop, "小李") for shop in shop_names))}
     if wang is not None:
         agents["wang.xiaoming"] = wang
