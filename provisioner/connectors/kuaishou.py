@@ -141,20 +141,20 @@ class KuaishouApi:
             build, lambda reply: _data(reply, where), idempotent=idempotent, label=where
         )
 
-    def staffs(self, nick: str | None = None) -> Iterator[Staff]:
-        return paginate(lambda number: self._staff_page(number, nick), PAGE_SIZE)
+    def staffs(self) -> Iterator[Staff]:
+        return paginate(self._staff_page, PAGE_SIZE)
 
-    def _staff_page(self, number: int, nick: str | None) -> Page[Staff]:
-        business: dict[str, object] = {"page": number, "count": PAGE_SIZE, "includeDisabled": True}
-        if nick is not None:
-            business["userName"] = nick
+    def _staff_page(self, number: int) -> Page[Staff]:
+        business = {"page": number, "count": PAGE_SIZE, "includeDisabled": True}
         data = self.call("open.user.sub.account.list", business)
         found = tuple(staff for staff in map(_staff, _list(data, "staffs")) if staff)
         total = data.get("totalCount")
         return Page(found, total if isinstance(total, int) else None)
 
     def find_staff(self, nick: str) -> Staff | None:
-        return next((staff for staff in self.staffs(nick) if staff.nick == nick), None)
+        # Not `userName`: what the real API matches it against is undocumented, and a lookup that
+        # misses after a timed-out create would make a duplicate.
+        return next((staff for staff in self.staffs() if staff.nick == nick), None)
 
     def roles(self) -> list[KsRole]:
         data = self.call("open.user.sub.account.role.list", {})

@@ -6,7 +6,7 @@ import logging
 import time
 
 import pytest
-from conftest import SHOP, Harness, change, faults, set_faults
+from platform_harness import SHOP, Harness, change, faults, set_faults
 
 from provisioner.connectors.base import Connector, LiveShop
 from provisioner.emulators.server import EmulatorServer
