@@ -21,7 +21,11 @@ class Strict(BaseModel):
     """Unknown keys are errors, values are never coerced, instances never change."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, populate_by_name=True, revalidate_instances="never"
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        populate_by_name=True,
+        revalidate_instances="never",
     )
 
 
@@ -37,13 +41,19 @@ def _reject_plaintext(value: Any) -> Any:
 class SecretRef(Strict):
     """Where a secret lives: an environment variable or a file, never the value itself."""
 
-    env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="Environment variable name")
-    file: str | None = Field(None, min_length=1, description="Path to a file holding the value; ~ expands")
+    env: str | None = Field(
+        None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="Environment variable name"
+    )
+    file: str | None = Field(
+        None, min_length=1, description="Path to a file holding the value; ~ expands"
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> SecretRef:
         if (self.env is None) == (self.file is None):
-            raise PydanticCustomError("secret_ref", "a secret reference needs exactly one of env or file")
+            raise PydanticCustomError(
+                "secret_ref", "a secret reference needs exactly one of env or file"
+            )
         return self
 
 
@@ -90,7 +100,9 @@ class Shop(Strict):
     endpoint: str | None = Field(None, description='"sandbox", a URL, or omitted for the real API')
     credentials: dict[str, SecretValue] = {}
     rate_limit: float | None = Field(
-        None, gt=0, description="Requests per second for this shop's app key (default: per platform)"
+        None,
+        gt=0,
+        description="Requests per second for this shop's app key (default: per platform)",
     )
     unmanaged: Literal["report", "remove", "ignore"] = "report"
     protected: Names = Field((), description="Nicknames never modified or deleted")
