@@ -14,6 +14,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,11 +141,13 @@ class Project:
 
     # --- the CLI ---------------------------------------------------------------------------
 
-    def run(self, *args: str, env: Mapping[str, str] | None = None) -> Result:
-        """The CLI in this process, from the project directory."""
+    def run(
+        self, *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None
+    ) -> Result:
+        """The CLI in this process, from the project directory (or `cwd`)."""
         self._capsys.readouterr()
         with self._mp.context() as mp:
-            mp.chdir(self.root)
+            mp.chdir(cwd or self.root)
             for key, value in (env or {}).items():
                 mp.setenv(key, value)
             code = main(list(args))
@@ -206,3 +209,24 @@ def changes(document: Mapping[str, Any], **match: str) -> list[dict[str, Any]]:
 
 def summary_of(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     return [(c["address"], c["action"], c["execution"]) for c in document["changes"]]
+
+
+def lock_pid(project: Project) -> int | None:
+    if not project.db.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{project.db}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT pid FROM lock").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else int(row[0])
+
+
+def wait_for_lock(project: Project, pid: int, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while lock_pid(project) != pid:
+        assert time.monotonic() < deadline, "the apply never took the lock"
+        time.sleep(0.01)

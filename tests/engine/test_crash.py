@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import random
 import signal
-import sqlite3
 import time
 from typing import Any
 
-from engine_project import Project, account, agent, config, memory_shop
+from engine_project import Project, account, agent, config, lock_pid, memory_shop, wait_for_lock
 
 TRIALS = 20
 ACCOUNTS = 30
@@ -32,27 +31,6 @@ def roster(prefix: str) -> dict[str, Any]:
     }
     shop = memory_shop(unmanaged="remove", groups={"售前组": {"description": "售前"}})
     return config({"mem": shop}, agents)
-
-
-def lock_pid(project: Project) -> int | None:
-    if not project.db.exists():
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{project.db}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT pid FROM lock").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:
-        return None
-    return None if row is None else int(row[0])
-
-
-def wait_for_lock(project: Project, pid: int, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while lock_pid(project) != pid:
-        assert time.monotonic() < deadline, "the apply never took the lock"
-        time.sleep(0.01)
 
 
 def recorded_accounts(project: Project) -> set[str]:

@@ -1,0 +1,68 @@
+"""Two applies at once: one holds the lock; the other fails fast naming it, or waits with --lock-timeout."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+from engine_project import Project, account, agent, config, lock_pid, memory_shop, wait_for_lock
+
+SLOW = {"PROVISIONER_MEMORY_DELAY": "0.3", "PROVISIONER_USER": "alice"}
+
+
+def eight_agents(project: Project) -> None:
+    agents = {f"a{i}": agent(f"员工{i}", account("mem", f"a{i}")) for i in range(8)}
+    project.write(config({"mem": memory_shop()}, agents))
+
+
+def test_a_second_apply_fails_fast_naming_the_holder(project: Project) -> None:
+    eight_agents(project)
+    first = project.spawn("apply", "--auto-approve", env=SLOW)
+    try:
+        wait_for_lock(project, first.pid)
+
+        started = time.monotonic()
+        second = project.run("apply", "--auto-approve")
+        elapsed = time.monotonic() - started
+
+        assert second.code == 1
+        assert elapsed < 2
+        assert (
+            f"error: state is locked by alice (apply, pid {first.pid} on {socket.gethostname()}, since"
+            in second.err
+        )
+        assert "--lock-timeout" in second.err
+        assert "Traceback" not in second.err
+        assert second.out == ""  # it did not plan, let alone apply
+
+        # Planning reads without the lock: a reviewer can still plan during an apply.
+        assert project.run("plan", "--format", "json").code == 0
+    finally:
+        out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert "Apply complete: 9 done" in out
+    assert lock_pid(project) is None
+
+
+def test_with_a_lock_timeout_the_second_apply_waits_then_succeeds(project: Project) -> None:
+    eight_agents(project)
+    first = project.spawn("apply", "--auto-approve", env=SLOW)
+    try:
+        wait_for_lock(project, first.pid)
+        second = project.run("apply", "--auto-approve", "--lock-timeout", "30")
+        assert first.poll() is not None, "the second apply ran while the first held the lock"
+    finally:
+        first.communicate(timeout=60)
+    assert first.returncode == 0
+    assert second.code == 0, second.output
+    assert "No changes." in second.out  # it planned after the first was done
+    assert project.live_accounts("mem") == {f"a{i}" for i in range(8)}
+    assert lock_pid(project) is None
+
+
+def test_the_lock_is_released_after_a_failed_apply(project: Project) -> None:
+    eight_agents(project)
+    failed = project.run("apply", "--auto-approve", env={"PROVISIONER_MEMORY_FAIL": "a3"})
+    assert failed.code == 1
+    assert lock_pid(project) is None
+    assert project.run("apply", "--auto-approve").code == 0
