@@ -33,6 +33,7 @@ from provisioner.errors import (
     CallTimeoutError,
     ConflictError,
     ConnectorError,
+    InvalidError,
     RateLimitedError,
     TransientError,
 )
@@ -68,9 +69,12 @@ class HttpReply:
             data = json.loads(self.body)
         except ValueError:
             data = None
-        if not isinstance(data, dict):
-            raise TransientError(f"{where}: the platform answered HTTP {self.status} without JSON")
-        return data
+        if isinstance(data, dict):
+            return data
+        text = f"{where}: the endpoint answered HTTP {self.status} without JSON"
+        if 400 <= self.status < 500:
+            raise InvalidError(f"{text}: check the shop's endpoint")
+        raise TransientError(text)
 
 
 class Transport:

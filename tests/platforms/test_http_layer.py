@@ -22,6 +22,7 @@ from provisioner.connectors.http import (
 from provisioner.errors import (
     CallTimeoutError,
     ConflictError,
+    InvalidError,
     RateLimitedError,
     TransientError,
 )
@@ -178,3 +179,11 @@ def test_create_once_looks_before_creating_again() -> None:
         return outcome
 
     assert create_once(flaky, lambda: None, label="create") == "7"
+
+
+def test_a_wrong_endpoint_is_reported_at_once_not_retried() -> None:
+    app = Script([(404, "<html>not found</html>")])
+    client, _ = _client(app)
+    with pytest.raises(InvalidError, match="check the shop's endpoint"):
+        client.call(_request, lambda reply: reply.json_object("x"), idempotent=True, label="x")
+    assert app.calls == 1
