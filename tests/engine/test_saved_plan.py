@@ -51,7 +51,9 @@ def test_a_saved_plan_is_stale_once_the_config_changed(project: Project) -> None
 
     refused = project.run("apply", "p.json")
     assert refused.code == 1
-    assert "error: p.json is stale: the config changed since it was saved; plan again" in refused.err
+    assert (
+        "error: p.json is stale: the config changed since it was saved; plan again" in refused.err
+    )
     assert project.live_accounts("mem") == set()
     assert project.tasks() == []
 
