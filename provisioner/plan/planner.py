@@ -39,9 +39,8 @@ def select_shops(loaded: LoadedConfig, state: StateReader, only: Sequence[str] =
     if missing and (not only or set(only) & set(missing)):
         names = ", ".join(missing)
         raise PlanError(
-            f"shop{'s' if len(missing) > 1 else ''} {names} ha{'ve' if len(missing) > 1 else 's'} recorded "
-            "resources but no longer appear in the config; restore them, or keep them with `retired: true` "
-            "to forget their records"
+            f"recorded resources belong to shops no longer in the config: {names}; restore each shop, "
+            "or keep it with `retired: true` to forget its records (nothing is deleted on the platform)"
         )
     return sorted(only) if only else sorted(config.shops)
 
@@ -111,7 +110,7 @@ def make_plan(
         platforms=tuple((name, config.shops[name].platform) for name in shops),
         config_digest=loaded.digest,
         state_digest=observed_digest(state, observed, shops),
-        config_path=str(loaded.base_dir),
+        config_path=str(loaded.base_dir.resolve()),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     return _sealed(plan)

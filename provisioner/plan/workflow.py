@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,15 @@ class Planned:
     loaded: LoadedConfig
     plan: Plan
     connectors: dict[str, Connector]
+
+    def close(self) -> None:
+        close_all(self.connectors)
+
+
+def close_all(connectors: Mapping[str, Connector]) -> None:
+    """Release every connector's connections (HTTP clients, sandbox databases)."""
+    for connector in connectors.values():
+        connector.close()
 
 
 def state_path(loaded: LoadedConfig) -> Path:
@@ -48,14 +57,25 @@ def plan_loaded(loaded: LoadedConfig, shops: Sequence[str] = (), parallelism: in
     with StateReader.open(state_path(loaded)) as state:
         selected = select_shops(loaded, state, shops)
         connectors = connect_shops(loaded, state, selected)
-        problems = [
-            f"{name}: {problem}"
-            for name, c in sorted(connectors.items())
-            for problem in c.problems()
-        ]
-        if problems:
-            raise PlanError("; ".join(problems))
-        live = observe(connectors, parallelism)
-        observed = Observed({name: c.capabilities for name, c in connectors.items()}, live)
-        plan = make_plan(loaded, state, observed, selected)
-    return Planned(loaded, plan, connectors)
+        try:
+            return _plan_with(loaded, state, selected, connectors, parallelism)
+        except BaseException:
+            close_all(connectors)
+            raise
+
+
+def _plan_with(
+    loaded: LoadedConfig,
+    state: StateReader,
+    selected: Sequence[str],
+    connectors: dict[str, Connector],
+    parallelism: int,
+) -> Planned:
+    problems = [
+        f"{name}: {problem}" for name, c in sorted(connectors.items()) for problem in c.problems()
+    ]
+    if problems:
+        raise PlanError("\n  ".join(["the config does not fit the platforms:", *problems]))
+    live = observe(connectors, parallelism)
+    observed = Observed({name: c.capabilities for name, c in connectors.items()}, live)
+    return Planned(loaded, make_plan(loaded, state, observed, selected), connectors)

@@ -73,24 +73,37 @@ def command(
     who = current_user()
     with StateStore.open(state_path(loaded)) as store, store.lock(who, "apply", lock_timeout):
         planned = plan_loaded(loaded, _shops_of(saved) if saved else shops, parallelism)
-        plan = planned.plan
-        if saved is not None and planfile is not None:
-            check_fresh(saved, plan, planfile)
-            plan = saved
-        else:
-            echo(rendered(plan, "text"), nl=False)
-        if not (plan.changes or plan.adopt or plan.forget):
-            return
-        if plan.unsafe and not force:
-            raise UnsafePlanError("refusing an unsafe plan: " + "; ".join(plan.unsafe))
-        if plan.changes and saved is None and not auto_approve:
-            _confirm()
-        report = Executor(store, planned.connectors, _progress).apply(
-            plan, who=who, commit=git_commit(loaded.base_dir), parallelism=parallelism
-        )
+        try:
+            plan = _reviewed(planned.plan, saved, planfile, force=force, auto_approve=auto_approve)
+            if plan is None:
+                return
+            executor = Executor(store, planned.connectors, _progress)
+            commit = git_commit(loaded.base_dir)
+            report = executor.apply(plan, who=who, commit=commit, parallelism=parallelism)
+        finally:
+            planned.close()
     _summarise(report)
     if report.failed:
         ctx.exit(1)
+
+
+def _reviewed(
+    fresh: Plan, saved: Plan | None, planfile: Path | None, *, force: bool, auto_approve: bool
+) -> Plan | None:
+    """The plan to carry out, once shown and confirmed (or checked fresh); None: nothing to do."""
+    if saved is not None and planfile is not None:
+        check_fresh(saved, fresh, planfile)
+        plan = saved
+    else:
+        plan = fresh
+        echo(rendered(plan, "text"), nl=False)
+    if not (plan.changes or plan.adopt or plan.forget):
+        return None
+    if plan.unsafe and not force:
+        raise UnsafePlanError("refusing an unsafe plan: " + "; ".join(plan.unsafe))
+    if plan.changes and saved is None and not auto_approve:
+        _confirm()
+    return plan
 
 
 def _shops_of(plan: Plan) -> tuple[str, ...]:

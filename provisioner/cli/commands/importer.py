@@ -27,7 +27,10 @@ def command(config_path: Path, shop: str, out: Path | None) -> None:
     loaded = load_config(config_path)
     with StateReader.open(state_path(loaded)) as state:
         connector = connect_shops(loaded, state, (shop,))[shop]
-    imported = import_shop(loaded, shop, connector)
+    try:
+        imported = import_shop(loaded, shop, connector)
+    finally:
+        connector.close()
     summary = f"Imported {imported.accounts} accounts, {imported.roles} role templates, {imported.groups} groups from {shop}."
     if out is None:
         echo(imported.yaml, nl=False)

@@ -36,6 +36,7 @@ def command(
 ) -> None:
     """Compare the config with the recorded and live state of every shop."""
     planned = plan_config(config_path, shops, parallelism)
+    planned.close()
     for diagnostic in planned.loaded.warnings:
         warning(str(diagnostic).replace(": warning: ", ": ", 1))
     echo(rendered(planned.plan, output_format), nl=False)

@@ -54,5 +54,8 @@ def serve(port: int, data_dir: Path, stop_after: float | None) -> None:
     echo(f"Use `endpoint: {server.url}` on a shop, with these fixed credentials:")
     for line in CREDENTIALS:
         echo(line)
+    echo(
+        "Every shop using session sandbox-session is one seller; use sandbox-session/NAME to keep shops apart."
+    )
     echo("Ctrl-C stops it.")
     server.serve_forever(stop_after)

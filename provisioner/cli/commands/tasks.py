@@ -12,7 +12,7 @@ from provisioner.apply.tasks import complete_task
 from provisioner.cli.options import config_option, format_option
 from provisioner.cli.output import echo, style
 from provisioner.config.loader import load_config
-from provisioner.plan.workflow import connect_shops, state_path
+from provisioner.plan.workflow import close_all, connect_shops, state_path
 from provisioner.state import StateReader, StateStore, Task
 
 
@@ -55,9 +55,12 @@ def done(ctx: click.Context, task_ids: tuple[int, ...], note: str | None) -> Non
     who = current_user()
     with StateStore.open(state_path(loaded)) as store:
         connectors = connect_shops(loaded, store)
-        for task_id in task_ids:
-            task = complete_task(store, connectors, task_id, who, note)
-            echo(f"Task #{task.id} done: {task.action} {task.address} recorded.")
+        try:
+            for task_id in task_ids:
+                task = complete_task(store, connectors, task_id, who, note)
+                echo(f"Task #{task.id} done: {task.action} {task.address} recorded.")
+        finally:
+            close_all(connectors)
 
 
 @command.command("cancel")
