@@ -176,18 +176,29 @@ class _Abort(Exception):
     """Stop building at once: the rest of the file cannot be trusted."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     """A collection being built: its container, where it is, and what its next value is for."""
 
     container: Any
     is_map: bool
-    path: Path
+    parent: _Frame | None
+    at: str | int | None  # this collection's key or index in its parent
     anchor: str | None
     start: int  # the builder's node count when this collection began: sizes anchors
     key: str | None = None
     merges: list[Any] | None = None
     merge_at: tuple[int, int] = (1, 1)
+
+    @property
+    def path(self) -> Path:
+        # Walked only when a message needs it, not stored: most files have no errors.
+        parts: list[str | int] = []
+        frame: _Frame | None = self
+        while frame is not None and frame.parent is not None and frame.at is not None:
+            parts.append(frame.at)
+            frame = frame.parent
+        return tuple(reversed(parts))
 
 
 _IN_PROGRESS = object()
@@ -251,7 +262,10 @@ class _Builder:
         if frame is not None and frame.is_map and frame.key is None:
             self._key(frame, event)
             return
-        value = self._scalar_value(event)
+        if event.tag is None:
+            value = event.value if event.style else _plain(event.value)
+        else:
+            value = self._scalar_value(event)
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)
         self._add(frame, value, event)
@@ -296,8 +310,8 @@ class _Builder:
             message = f"nested deeper than {MAX_DEPTH} levels; a configuration never needs that"
             self._stop(event, _outer(self._path()), message)
         self.nodes += 1
-        path = self._path() if parent is not None else ()
-        frame = _Frame({} if is_map else [], is_map, path, event.anchor, self.nodes)
+        at = None if parent is None else parent.key if parent.is_map else len(parent.container)
+        frame = _Frame({} if is_map else [], is_map, parent, at, event.anchor, self.nodes)
         if event.anchor is not None:
             self.anchors[event.anchor] = _IN_PROGRESS
         self.stack.append(frame)
