@@ -86,10 +86,6 @@ def test_removing_an_agent_deletes_by_api_where_possible_else_opens_a_manual_tas
     assert project.run("plan", "--detailed-exitcode").code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: plan/diff.py field_changes misses scalar changes (DeepDiff verbose_level=0 drops values_changed)",
-)
 def test_a_disabled_agent_has_every_account_disabled(project: Project) -> None:
     names = setup(project, {"mem": memory_shop(), "pdd": manual_shop()})
     project.write(
