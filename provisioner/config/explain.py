@@ -38,13 +38,13 @@ def explain(error: ErrorDetails) -> tuple[str, bool]:
     if kind == "missing":
         hint = ' (add "version: 1")' if loc == ("version",) else ""
         return f"missing required key '{loc[-1]}'{hint}", True
+    # A key with nothing after it: the value's place is the end of the line; show the key.
+    empty = error.get("input", "") is None
     if kind in _EXPECTED:
-        value = error.get("input")
-        # A key with nothing after it: the value's place is the end of the line; show the key.
-        return _wrong_type(kind, value, loc), value is None
+        return _wrong_type(kind, error.get("input"), loc), empty
     if kind == "literal_error":
-        return _literal(error), False
-    return _RULES.get(kind, _sentence)(error), False
+        return _literal(error), empty
+    return _RULES.get(kind, _sentence)(error), empty
 
 
 def _wrong_type(kind: str, value: Any, loc: tuple[int | str, ...]) -> str:
@@ -63,6 +63,8 @@ def _wrong_type(kind: str, value: Any, loc: tuple[int | str, ...]) -> str:
         message += " (only true and false are booleans)"
     elif kind == "tuple_type" and isinstance(value, str | int | float):
         message += " (a single item is still a list: [item])"
+    elif kind == "tuple_type" and value is None:
+        message += "; write [] for an empty one"
     elif kind in ("dict_type", "model_type", "model_attributes_type") and value is None:
         message += "; write {} for an empty one"
     return message
@@ -74,6 +76,8 @@ def _literal(error: ErrorDetails) -> str:
     if error["loc"] == ("version",):
         if isinstance(value, str) and value.strip() == expected:
             return f"expected the number {expected}, got a string (remove the quotes)"
+        if value is None:
+            return f"expected the number {expected}, got nothing; write version: {expected}"
         shown = f" {value}" if isinstance(value, int) else ""
         return (
             f"unsupported configuration version{shown}: this provisioner reads version "

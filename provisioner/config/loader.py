@@ -189,6 +189,13 @@ def _merge(sources: list[_Source], diagnostics: list[Diagnostic]) -> tuple[dict[
     owners: Owners = {}
     for source in sources:
         for section, value in source.document.data.items():
+            if value is None and section in SECTIONS[1:]:
+                # `agents:` with every entry commented out: say so, rather than "already defined"
+                # when another file holds the section.
+                line, col = source.document.locate((section,), at_key=True)
+                message = "expected a mapping, got nothing (null); write {} for an empty one"
+                diagnostics.append(Diagnostic(source.name, line, col, section, message))
+                continue
             mergeable = isinstance(value, dict) and isinstance(merged.get(section, {}), dict)
             if not mergeable or section not in merged:
                 _claim(owners, (section,), source, diagnostics, merged, value)
