@@ -264,11 +264,14 @@ def _validate(
 def _structural(exc: ValidationError, locator: _Locator) -> list[Diagnostic]:
     errors = exc.errors(include_url=False)
     misspelt = _misspelt_keys(errors)
+    inside = {_user_loc(error["loc"])[:-1] for error in errors}
     diagnostics = []
     for error in errors:
         loc = _user_loc(error["loc"])
         if error["type"] == "missing" and loc in misspelt:
             continue  # `nickame: x` is reported once, as a typo, not also as a missing key
+        if error["type"] == "too_short" and any(p[: len(loc)] == loc for p in inside):
+            continue  # pydantic counts items after validation: a bad item also "shortens" it
         message, at_key = explain(error)
         diagnostics.append(locator.diagnostic(Finding(loc, message, at_key=at_key)))
     return diagnostics

@@ -146,10 +146,11 @@ agents:
     assert [a.shop for a in loaded.config.agents["wang"].accounts] == ["acme-ks", "acme-ks-2"]
 
 
-def test_scalars_are_read_predictably(tmp_path: Path) -> None:
+def test_scalars_are_read_predictably() -> None:
     document = parse(
         "a: 10086\nb: '10086'\nc: 18:00\nd: yes\ne: true\nf: 2024-01-01\ng: 0755\nh: 1.5\n"
-        "i: ~\nj: 0x1F\n10086: key\n"
+        "i: ~\nj: 0x1F\n10086: key\nk: !!str 5\nl: !!int 7\nm: !!null x\nn: ! 5\no: -.5\n"
+        "p: 1_000\nq: |\n  text\n"
     )
     assert document.data == {
         "a": 10086,
@@ -163,6 +164,13 @@ def test_scalars_are_read_predictably(tmp_path: Path) -> None:
         "i": None,
         "j": 31,
         "10086": "key",
+        "k": "5",
+        "l": 7,
+        "m": None,
+        "n": "5",
+        "o": -0.5,
+        "p": 1000,
+        "q": "text\n",
     }
 
 
