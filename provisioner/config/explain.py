@@ -86,8 +86,26 @@ def _literal(error: ErrorDetails) -> str:
     hint = ""
     if isinstance(value, str):
         options = [option.strip(" '") for option in expected.replace(" or ", ",").split(",")]
-        hint = did_you_mean(value, [option for option in options if option])
+        meant = _SYNONYMS.get(value.lower())
+        if meant in options:
+            hint = f"; did you mean '{meant}'?"
+        elif value.lower() not in _SYNONYMS:
+            hint = did_you_mean(value, [option for option in options if option])
     return f"must be {expected}{hint}"
+
+
+# Words people use for the values we accept. Spelling alone would steer some of them to the
+# opposite: "inactive" is closest to "active".
+_SYNONYMS = {
+    "inactive": "disabled",
+    "deactivated": "disabled",
+    "suspended": "disabled",
+    "disable": "disabled",
+    "enabled": "active",
+    "enable": "active",
+    "delete": "remove",
+    "keep": "ignore",
+}
 
 
 def _bound(error: ErrorDetails) -> str:

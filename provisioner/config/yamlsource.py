@@ -223,7 +223,7 @@ class _Builder:
         try:
             self._events(parser)
         except yaml.MarkedYAMLError as exc:
-            self.fatal.append(_syntax_problem(exc, self.text))
+            self.fatal.append(_syntax_problem(exc, self.text, _named(self._path())))
         except _Abort:
             pass
         finally:
@@ -392,6 +392,13 @@ class _Builder:
         raise _Abort
 
 
+def _named(path: Path) -> str:
+    """Where the parser was, as far as names go: list positions are not trustworthy there."""
+    while path and isinstance(path[-1], int):
+        path = path[:-1]
+    return dotted(path)
+
+
 def _outer(path: Path) -> Path:
     """The path down to its first list index: enough to find a runaway nesting."""
     for index, part in enumerate(path):
@@ -440,19 +447,43 @@ def _merge_sources(node: yaml.Node) -> list[yaml.MappingNode]:
     return [node] if isinstance(node, yaml.MappingNode) else []
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, where: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
     if mark is not None and mark.index < len(text) and text[mark.index] == "\t":
-        return Problem(line, col, ROOT, "YAML syntax error: a tab character; indent with spaces")
+        return Problem(line, col, where, "YAML syntax error: a tab character; indent with spaces")
+    start = exc.context_mark
+    if start is not None and exc.context in _UNCLOSED and start is not mark:
+        # libyaml notices a missing ] or } only where something else begins, often lines
+        # later; the fix belongs where the bracket was opened.
+        message = f"YAML syntax error: {_UNCLOSED[exc.context]} is never closed ({problem} at {line}:{col})"
+        return Problem(start.line + 1, start.column + 1, where, message)
     context = ""
-    if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
-        start = exc.context_mark
+    if exc.context and start is not None and (mark is None or start.index != mark.index):
         context = f" ({exc.context} that starts at line {start.line + 1}:{start.column + 1})"
-    elif exc.context:
-        context = f" ({exc.context})"
-    return Problem(line, col, ROOT, f"YAML syntax error: {problem}{context}")
+    hint = next((hint for text, hint in _SYNTAX_HINTS if text in problem), "")
+    return Problem(line, col, where, f"YAML syntax error: {problem}{context}{hint}")
+
+
+# What usually causes libyaml's messages, in the words of someone editing a config.
+_SYNTAX_HINTS = (
+    ("cannot start any token", "; a value that starts with @ or ` must be quoted"),
+    (
+        "mapping values are not allowed",
+        "; quote a value that contains ': ', or check the indentation",
+    ),
+    ("did not find expected key", "; check this line's indentation, or look for a stray ] or }"),
+    ("expected '-' indicator", "; every item of a list starts with '- ' at the same indentation"),
+    ("unknown escape character", "; in double quotes \\ starts an escape: use single quotes"),
+)
+
+
+_UNCLOSED = {
+    "while parsing a flow sequence": "this [",
+    "while parsing a flow mapping": "this {",
+    "while scanning a quoted scalar": "this quoted string",
+}
 
 
 def dotted(path: Path) -> str:
