@@ -109,9 +109,12 @@ class Document:
         if self._root is None:
             loader = _Composer(self.text)
             try:
-                self._root = loader.get_single_node() or yaml.ScalarNode("?", "")
+                self._root = loader.get_single_node()
+            except yaml.YAMLError:  # `parse` refuses what PyYAML's composer does; just in case
+                self._root = None
             finally:
                 loader.dispose()
+            self._root = self._root or yaml.ScalarNode("?", "")
         return self._root
 
     def _child(self, node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
@@ -212,6 +215,7 @@ class _Builder:
         self.fatal: list[Problem] = []
         self.duplicates: list[tuple[Path, int, int]] = []
         self.anchors: dict[str, Any] = {}  # name -> (value, size) or _IN_PROGRESS
+        self.anchor_marks: dict[str, tuple[int, int]] = {}
         self.nodes = 0  # every node built, aliases counted at their expanded size
         self.through_aliases = 0  # the part of `nodes` reached through aliases: bounded
         self.stack: list[_Frame] = []
@@ -267,7 +271,7 @@ class _Builder:
         else:
             value = self._scalar_value(event)
         if event.anchor is not None:
-            self.anchors[event.anchor] = (value, 1)
+            self._anchor(event, (value, 1))
         self._add(frame, value, event)
 
     def _scalar_value(self, event: yaml.ScalarEvent) -> Any:
@@ -313,8 +317,17 @@ class _Builder:
         at = None if parent is None else parent.key if parent.is_map else len(parent.container)
         frame = _Frame({} if is_map else [], is_map, parent, at, event.anchor, self.nodes)
         if event.anchor is not None:
-            self.anchors[event.anchor] = _IN_PROGRESS
+            self._anchor(event, _IN_PROGRESS)
         self.stack.append(frame)
+
+    def _anchor(self, event: yaml.NodeEvent, value: Any) -> None:
+        name = str(event.anchor)
+        if name in self.anchor_marks:
+            first = "{}:{}".format(*self.anchor_marks[name])
+            message = f"anchor &{name} is defined twice (first at line {first}); rename one"
+            self._stop(event, self._path(), message)
+        self.anchor_marks[name] = self._mark(event)
+        self.anchors[name] = value
 
     def _end(self) -> None:
         frame = self.stack.pop()
