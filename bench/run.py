@@ -1,0 +1,463 @@
+"""Benchmark runner: time each scenario as whole processes and print a Markdown report.
+
+    python bench/run.py [--scenario NAME ...] [--runs K] [--shops N --agents-per-shop M]
+                        [--seed S] [--mutate PERCENT] [--api-platforms]
+
+Scenarios (default: all but octodns-ordered):
+
+    floor            python bench/floor.py BASE: yaml.load(CSafeLoader) every file, nothing else
+    floor-events     python bench/floor.py --events BASE: only libyaml's event stream
+    validate         provisioner validate -c BASE
+    plan             provisioner plan -c MUTATED, against a state store matching BASE
+    octodns          octodns-sync (plan only) of a zone with as many records as accounts
+    octodns-ordered  the same with octoDNS's default enforce_order: true (not run by default)
+
+Configs and zones are generated once per size and seed into ``bench/.work/`` (git-ignored) and
+reused. The provisioner command is ``$PROVISIONER`` (split like a shell would) or ``provisioner``
+on PATH; without it, validate and plan are reported as pending.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from environment import BENCH_DIR, WORK_DIR, BenchEnv, ensure_env
+from generate import Mutation, generate
+from octodns_peer import generate_peer, planned_changes, sync_command
+
+SCENARIOS = ("floor", "floor-events", "validate", "plan", "octodns", "octodns-ordered")
+DEFAULT_SCENARIOS = ("floor", "floor-events", "validate", "plan", "octodns")
+RATIOS = (
+    ("validate", "floor"),
+    ("validate", "floor-events"),
+    ("plan", "floor"),
+    ("plan", "octodns"),
+)
+PLAN_SUMMARY = r"Plan: (\d+) to create, (\d+) to update, (\d+) to delete"
+
+
+class ScenarioPending(Exception):
+    """The scenario cannot run yet (missing command or hook); the message says why."""
+
+
+# --- measurement
+
+
+@dataclasses.dataclass(frozen=True)
+class Sample:
+    wall_s: float
+    cpu_s: float  # user + system
+    peak_rss_mib: float
+    returncode: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Summary:
+    runs: int
+    median_s: float
+    min_s: float
+    max_s: float
+    cpu_s: float  # median user + system time
+    peak_rss_mib: float  # the largest per-process peak over the runs
+
+    @classmethod
+    def of(cls, samples: Sequence[Sample]) -> Summary:
+        walls = [s.wall_s for s in samples]
+        cpu = statistics.median(s.cpu_s for s in samples)
+        peak = max(s.peak_rss_mib for s in samples)
+        return cls(len(walls), statistics.median(walls), min(walls), max(walls), cpu, peak)
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    name: str
+    command: str
+    summary: Summary | None = None
+    note: str = ""
+    failed: bool = False
+
+
+def child_env() -> dict[str, str]:
+    """The environment of timed commands.
+
+    PYTHONDONTWRITEBYTECODE is dropped so Python tools cache their bytecode after the first run,
+    as on a user's machine; with it set, every run would recompile every imported module.
+    """
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def measure(cmd: Sequence[str], log_stem: Path) -> Sample:
+    """One run of ``cmd`` in a fresh wrapper process (see measure.py for why)."""
+    wrapper = [sys.executable, str(BENCH_DIR / "measure.py")]
+    logs = [str(log_stem.with_suffix(".out")), str(log_stem.with_suffix(".err"))]
+    done = subprocess.run(
+        [*wrapper, *logs, "--", *cmd], check=True, capture_output=True, text=True, env=child_env()
+    )
+    return Sample(**json.loads(done.stdout))
+
+
+def progress(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def time_runs(name: str, cmd: Sequence[str], runs: int) -> tuple[list[Sample], Path]:
+    """Run ``cmd`` ``runs`` times; stop at the first failure. Return samples and last log stem."""
+    samples: list[Sample] = []
+    log_stem = WORK_DIR / "logs" / name
+    log_stem.parent.mkdir(parents=True, exist_ok=True)
+    for i in range(runs):
+        sample = measure(cmd, log_stem)
+        progress(f"  {name} run {i + 1}/{runs}: {sample.wall_s:.2f} s, rc={sample.returncode}")
+        samples.append(sample)
+        if sample.returncode != 0:
+            break
+    return samples, log_stem
+
+
+# --- workspace: generated inputs, cached per size, seed and generator source
+
+
+@dataclasses.dataclass(frozen=True)
+class Sizes:
+    shops: int
+    agents_per_shop: int
+    seed: int
+    mutate: float
+    api_platforms: bool = False
+
+    @property
+    def accounts(self) -> int:
+        return self.shops * self.agents_per_shop
+
+
+@dataclasses.dataclass(frozen=True)
+class Workspace:
+    sizes: Sizes
+    base: Path
+    mutated: Path
+    expected: Mutation  # the plan of MUTATED against BASE
+    octodns_dir: Path
+    octodns_expected: Mutation
+
+
+def _source_digest(*names: str) -> str:
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update((BENCH_DIR / name).read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _cached(target: Path, build: Callable[[Path], Mutation]) -> Mutation:
+    """Build ``target`` unless complete; ``expected.json`` (the expected plan) is written last."""
+    expected_file = target / "expected.json"
+    if not expected_file.exists():
+        shutil.rmtree(target, ignore_errors=True)
+        mutation = build(target)
+        expected_file.write_text(json.dumps(dataclasses.asdict(mutation)))
+    return Mutation(**json.loads(expected_file.read_text()))
+
+
+def prepare_workspace(sizes: Sizes) -> Workspace:
+    key = f"{sizes.shops}x{sizes.agents_per_shop}-seed{sizes.seed}-mut{sizes.mutate:g}"
+    api = "-api" if sizes.api_platforms else ""
+    configs = WORK_DIR / "configs" / f"{key}{api}-{_source_digest('generate.py')}"
+    expected = _cached(configs, lambda out: _generate_configs(out, sizes))
+    peer = WORK_DIR / "octodns" / f"{key}-{_source_digest('generate.py', 'octodns_peer.py')}"
+    peer_expected = _cached(
+        peer, lambda out: generate_peer(out, sizes.accounts, sizes.mutate, sizes.seed)
+    )
+    return Workspace(sizes, configs / "base", configs / "mutated", expected, peer, peer_expected)
+
+
+def _generate_configs(out: Path, sizes: Sizes) -> Mutation:
+    progress(f"generating {sizes.shops} shops x {sizes.agents_per_shop} agents into {out.parent}")
+    mutation = generate(
+        out / "base",
+        sizes.shops,
+        sizes.agents_per_shop,
+        sizes.seed,
+        api_platforms=sizes.api_platforms,
+        mutate_percent=sizes.mutate,
+        mutated_out=out / "mutated",
+    )
+    assert mutation is not None
+    return mutation
+
+
+# --- scenarios
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    workspace: Workspace
+    env: BenchEnv
+    runs: int
+
+
+def provisioner_command() -> list[str]:
+    """``$PROVISIONER`` split like a shell would, else ``provisioner`` from PATH."""
+    if os.environ.get("PROVISIONER"):
+        return shlex.split(os.environ["PROVISIONER"])
+    found = shutil.which("provisioner")
+    if found is None:
+        raise ScenarioPending("provisioner not installed (set PROVISIONER or put it on PATH)")
+    return [found]
+
+
+def prepare_plan_state(base_dir: Path, mutated_dir: Path) -> None:
+    """TODO(plan): build the state store that ``provisioner plan -c MUTATED_DIR`` will read.
+
+    Contract for whoever implements it (once ``provisioner`` has a state store and apply):
+
+    * The state store must hold the recorded state of exactly the BASE config, as if
+      ``provisioner apply -c BASE_DIR`` had run and every manual task had been marked done
+      (``provisioner tasks done``): every account, role and group of every shop recorded, with
+      the fields BASE declares. The generated shops are all on no-API platforms (pinduoduo,
+      douyin, jd), so recorded state is the whole current state; no network is involved.
+    * It must live where ``plan -c MUTATED_DIR`` looks for it: ``settings.state`` in the
+      generated ``settings.yaml`` is ``{backend: sqlite, path: .provisioner/state.db}``,
+      resolved against the config as DESIGN §3 says.
+    * Then ``provisioner plan -c MUTATED_DIR`` must show exactly the generator's mutation
+      (``expected.json`` beside the configs) as account changes, all manual: N to create,
+      N to update, N to delete (plus the updates of the groups whose members changed).
+    * It runs once, untimed, before the timed runs, and must be idempotent (the workspace is
+      reused between invocations of the runner).
+
+    A recipe that gave exactly the expected account changes on 10 shops x 10 agents (with the
+    CLI as it was on 2026-11-22): ``provisioner apply -c BASE --auto-approve``, then
+    ``provisioner tasks -c BASE done ID...`` for every task it opened, then copy
+    ``BASE/.provisioner/state.db`` to ``MUTATED/.provisioner/state.db``. At 50,000 accounts that
+    is about 53,000 tasks: a direct write through the state-store API may be the faster way.
+    """
+    raise NotImplementedError("prepare_plan_state: build a state store matching the base config")
+
+
+def run_timed(ctx: Context, name: str, cmd: Sequence[str], check: Callable[[Path], str]) -> Outcome:
+    shown = " ".join(_short(part) for part in cmd)
+    samples, log_stem = time_runs(name, cmd, ctx.runs)
+    if samples[-1].returncode != 0:
+        note = f"FAILED: exit {samples[-1].returncode}, see {_short(str(log_stem))}.err"
+        return Outcome(name, shown, Summary.of(samples), note, failed=True)
+    note = check(log_stem)
+    return Outcome(name, shown, Summary.of(samples), note, failed="MISMATCH" in note)
+
+
+def _no_check(_: Path) -> str:
+    return ""
+
+
+def _expect(label: str, found: Mutation | None, expected: Mutation) -> str:
+    if found == expected:
+        return f"{label}: {_changes(found)}, as expected"
+    shown = _changes(found) if found else "no plan found in output"
+    return f"MISMATCH: {label} {shown}, expected {_changes(expected)}"
+
+
+def _changes(m: Mutation) -> str:
+    return f"{m.create} create / {m.update} update / {m.delete} delete"
+
+
+def scenario_floor(ctx: Context) -> Outcome:
+    cmd = [str(ctx.env.python), str(BENCH_DIR / "floor.py"), str(ctx.workspace.base)]
+    return run_timed(ctx, "floor", cmd, _no_check)
+
+
+def scenario_floor_events(ctx: Context) -> Outcome:
+    floor = [str(ctx.env.python), str(BENCH_DIR / "floor.py"), "--events"]
+    return run_timed(ctx, "floor-events", [*floor, str(ctx.workspace.base)], _no_check)
+
+
+def scenario_validate(ctx: Context) -> Outcome:
+    cmd = [*provisioner_command(), "validate", "-c", str(ctx.workspace.base)]
+    return run_timed(ctx, "validate", cmd, _no_check)
+
+
+def account_changes(plan_json: str) -> Mutation:
+    """Account changes by action in a ``plan --format json`` document (DESIGN §5)."""
+    changes = json.loads(plan_json)["changes"]
+    actions = Counter(c["action"] for c in changes if c["kind"] == "account")
+    return Mutation(create=actions["create"], update=actions["update"], delete=actions["delete"])
+
+
+def _plan_check(cmd: Sequence[str], expected: Mutation, strict: bool) -> Callable[[Path], str]:
+    """Check the plan with one more, untimed run of ``cmd --format json``.
+
+    Only account changes are compared with the generator's mutation: the plan also updates the
+    groups whose members changed, and creates a role on a shop where a new role is first used.
+    Only ``strict`` for no-API shops, where each mutated account is exactly one manual change;
+    API shops may split a change in two (api + manual) or disable instead of delete.
+    """
+
+    def check(log_stem: Path) -> str:
+        text = log_stem.with_suffix(".out").read_text(errors="replace")
+        total = found.group(0) if (found := re.search(PLAN_SUMMARY, text)) else "no summary line"
+        json_cmd = [*cmd, "--format", "json"]
+        as_json = subprocess.run(json_cmd, check=False, capture_output=True, text=True)
+        counts = account_changes(as_json.stdout) if as_json.returncode == 0 else None
+        if strict or counts is None:
+            return f"{total}; " + _expect("accounts", counts, expected)
+        return f"{total}; accounts: {_changes(counts)} (unchecked: API shops)"
+
+    return check
+
+
+def scenario_plan(ctx: Context) -> Outcome:
+    command = provisioner_command()
+    try:
+        prepare_plan_state(ctx.workspace.base, ctx.workspace.mutated)
+    except NotImplementedError as missing:
+        raise ScenarioPending(f"pending: {missing}") from None
+    cmd = [*command, "plan", "-c", str(ctx.workspace.mutated)]
+    check = _plan_check(cmd, ctx.workspace.expected, not ctx.workspace.sizes.api_platforms)
+    return run_timed(ctx, "plan", cmd, check)
+
+
+def _octodns(ctx: Context, name: str, config: str) -> Outcome:
+    cmd = sync_command(ctx.env.octodns_sync, ctx.workspace.octodns_dir / config)
+
+    def check(log_stem: Path) -> str:
+        found = planned_changes(log_stem.with_suffix(".err").read_text(errors="replace"))
+        return _expect("octoDNS planned", found, ctx.workspace.octodns_expected)
+
+    return run_timed(ctx, name, cmd, check)
+
+
+def scenario_octodns(ctx: Context) -> Outcome:
+    return _octodns(ctx, "octodns", "octodns.yaml")
+
+
+def scenario_octodns_ordered(ctx: Context) -> Outcome:
+    return _octodns(ctx, "octodns-ordered", "octodns-ordered.yaml")
+
+
+SCENARIO_FUNCS: dict[str, Callable[[Context], Outcome]] = {
+    "floor": scenario_floor,
+    "floor-events": scenario_floor_events,
+    "validate": scenario_validate,
+    "plan": scenario_plan,
+    "octodns": scenario_octodns,
+    "octodns-ordered": scenario_octodns_ordered,
+}
+
+
+def run_scenario(ctx: Context, name: str) -> Outcome:
+    progress(f"scenario {name}")
+    try:
+        return SCENARIO_FUNCS[name](ctx)
+    except ScenarioPending as pending:
+        return Outcome(name, "", note=str(pending))
+
+
+# --- report
+
+
+def _short(text: str) -> str:
+    """Paths relative to the repository, so the report reads the same on every machine."""
+    return text.replace(str(BENCH_DIR.parent) + "/", "")
+
+
+def _row(o: Outcome) -> str:
+    s = o.summary
+    if s is None:
+        cells = [o.name, "pending", "", "", "", "", "", "", o.note]
+    else:
+        timings = [f"{s.median_s:.2f}", f"{s.min_s:.2f}", f"{s.max_s:.2f}", f"{s.cpu_s:.2f}"]
+        cells = [o.name, str(s.runs), *timings, f"{s.peak_rss_mib:.0f}", f"`{o.command}`", o.note]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _ratio_row(outcomes: dict[str, Outcome], top: str, bottom: str) -> str:
+    a, b = outcomes.get(top), outcomes.get(bottom)
+    if a is None or b is None or a.summary is None or b.summary is None or a.failed or b.failed:
+        return f"| {top} / {bottom} | pending |"
+    return f"| {top} / {bottom} | {a.summary.median_s / b.summary.median_s:.2f}x |"
+
+
+def _tree_size(root: Path) -> str:
+    files = [p for p in root.rglob("*.yaml") if p.is_file()]
+    mib = sum(p.stat().st_size for p in files) / 2**20
+    return f"{len(files):,} files, {mib:.1f} MiB"
+
+
+def _header(ws: Workspace, env: BenchEnv, load: tuple[float, float]) -> list[str]:
+    s = ws.sizes
+    return [
+        f"### {s.shops:,} shops x {s.agents_per_shop:,} agents = {s.accounts:,} accounts "
+        f"(octoDNS: {s.accounts:,} records), {s.mutate:g}% mutation, seed {s.seed}"
+        + (", with API (sandbox) shops" if s.api_platforms else ""),
+        "",
+        f"Python {platform.python_version()}, octoDNS {env.version_of('octodns')}, "
+        f"PyYAML {env.version_of('PyYAML')}, {os.cpu_count()} CPUs. "
+        f"Config: {_tree_size(ws.base)}; plan {_changes(ws.expected)}. "
+        f"Zone: {_tree_size(ws.octodns_dir / 'base')}; plan {_changes(ws.octodns_expected)}. "
+        f"1-minute load average before / after: {load[0]:.2f} / {load[1]:.2f}.",
+        "",
+    ]
+
+
+def report(
+    ws: Workspace, env: BenchEnv, outcomes: Sequence[Outcome], load: tuple[float, float]
+) -> str:
+    """The Markdown report. ``load``: the 1-minute load average before and after the runs."""
+    by_name = {o.name: o for o in outcomes}
+    lines = [
+        *_header(ws, env, load),
+        "| scenario | runs | median s | min s | max s | CPU s | peak RSS MiB | command | note |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        *(_row(o) for o in outcomes),
+        "",
+        "| ratio (medians) | value |",
+        "|---|---:|",
+        *(_ratio_row(by_name, top, bottom) for top, bottom in RATIOS),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --- command line
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", action="append", choices=SCENARIOS, dest="scenarios")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--shops", type=int, default=1000)
+    parser.add_argument("--agents-per-shop", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--mutate", type=float, default=1.0, metavar="PERCENT")
+    parser.add_argument(
+        "--api-platforms",
+        action="store_true",
+        help="configs with some tmall/kuaishou sandbox shops (see generate.py)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    sizes = Sizes(args.shops, args.agents_per_shop, args.seed, args.mutate, args.api_platforms)
+    env = ensure_env()
+    ws = prepare_workspace(sizes)
+    ctx = Context(ws, env, args.runs)
+    load_before = os.getloadavg()[0]
+    outcomes = [run_scenario(ctx, name) for name in args.scenarios or DEFAULT_SCENARIOS]
+    sys.stdout.write(report(ws, env, outcomes, (load_before, os.getloadavg()[0])))
+    return 1 if any(o.failed for o in outcomes) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
