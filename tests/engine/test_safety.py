@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from engine_project import Project, account, agent, config, memory_shop, summary_of
 
 SAFETY = {"max_delete_percent": 30, "max_update_percent": 50, "min_accounts": 10}
@@ -105,3 +106,22 @@ def test_thresholds_do_not_apply_below_min_accounts(project: Project) -> None:
     project.write(staff(1))  # 8 of 9 deleted, but the shop has fewer than min_accounts
     assert project.plan_json()["unsafe"] == []
     assert project.run("apply", "--auto-approve").code == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: plan/planner.py make_plan counts only recorded accounts for safety; "
+    "unmanaged: remove can delete every existing account on a first apply without --force",
+)
+def test_removing_most_existing_unmanaged_accounts_needs_force(project: Project) -> None:
+    document = staff(2)
+    document["shops"]["mem"]["unmanaged"] = "remove"
+    project.write(document)
+    for i in range(20):  # the shop's existing staff, made in the back office before provisioner
+        project.put_live("mem", f"account/老员工{i}", status="active", roles=[])
+
+    refused = project.run("apply", "--auto-approve")
+
+    assert refused.code == 1
+    assert "would delete or disable 20 of" in refused.err
+    assert len(project.live_accounts("mem")) == 20
