@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 import time
 
 from engine_project import Project, account, agent, config, lock_pid, memory_shop, wait_for_lock
@@ -68,3 +69,27 @@ def test_the_lock_is_released_after_a_failed_apply(project: Project) -> None:
     assert failed.code == 1
     assert lock_pid(project) is None
     assert project.run("apply", "--auto-approve").code == 0
+
+
+def test_a_lock_held_on_another_machine_is_never_taken_over_but_can_be_released(
+    project: Project,
+) -> None:
+    eight_agents(project)
+    project.ok("apply", "--auto-approve")
+    conn = sqlite3.connect(project.db)
+    with conn:  # a CI runner elsewhere, sharing the state, is applying
+        conn.execute(
+            "INSERT INTO lock (id, holder, operation, pid, host, since, token) "
+            "VALUES (1, 'ci-bot', 'apply', 4242, 'runner-7', '2025-01-01T00:00:00+00:00', 'x')"
+        )
+    conn.close()
+
+    held = project.run("apply", "--auto-approve")
+    assert held.code == 1
+    assert "state is locked by ci-bot (apply, pid 4242 on runner-7" in held.err
+    assert "provisioner state unlock" in held.err
+
+    released = project.ok("state", "unlock")
+    assert "Released the lock held by ci-bot (apply)" in released.out
+    assert project.run("apply", "--auto-approve").code == 0
+    assert project.ok("state", "unlock").out.strip() == "The state was not locked."
