@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from provisioner.config.checks import Checker, Finding, Loc
+from provisioner.config.checks import Checker, Finding, Loc, Unchecked
 from provisioner.config.explain import explain
 from provisioner.config.prune import SECTIONS, Pruned, prune
 from provisioner.config.suggest import closest
@@ -53,11 +53,11 @@ def load_config(path: Path) -> LoadedConfig:
     files = discover(path)
     with _gc_paused():
         sources, diagnostics, readable, digest = _read_all(files)
-        merged, owners = _merge(sources, diagnostics)
+        merged, owners, empty = _merge(sources, diagnostics)
         if not readable:
             raise ConfigError(diagnostics)
         locator = _Locator(sources, owners)
-        config, pruned = _validate(merged, locator, diagnostics)
+        config, pruned = _validate(Pruned(merged, Unchecked(sections=empty)), locator, diagnostics)
         findings = [
             locator.diagnostic(pruned.original_finding(found))
             for found in Checker(config, pruned.unchecked).run()
@@ -183,10 +183,16 @@ def _decode(raw: bytes) -> str:
 Owners = dict[tuple[str, ...], _Source]
 
 
-def _merge(sources: list[_Source], diagnostics: list[Diagnostic]) -> tuple[dict[str, Any], Owners]:
-    """One mapping from many files: sections merge by key; a key defined twice is an error."""
+def _merge(
+    sources: list[_Source], diagnostics: list[Diagnostic]
+) -> tuple[dict[str, Any], Owners, frozenset[str]]:
+    """One mapping from many files: sections merge by key; a key defined twice is an error.
+
+    Also returns the sections left empty (null) somewhere: what they held cannot be known.
+    """
     merged: dict[str, Any] = {}
     owners: Owners = {}
+    empty: set[str] = set()
     for source in sources:
         for section, value in source.document.data.items():
             if value is None and section in SECTIONS[1:]:
@@ -195,6 +201,7 @@ def _merge(sources: list[_Source], diagnostics: list[Diagnostic]) -> tuple[dict[
                 line, col = source.document.locate((section,), at_key=True)
                 message = "expected a mapping, got nothing (null); write {} for an empty one"
                 diagnostics.append(Diagnostic(source.name, line, col, section, message))
+                empty.add(section)
                 continue
             mergeable = isinstance(value, dict) and isinstance(merged.get(section, {}), dict)
             if not mergeable or section not in merged:
@@ -203,7 +210,7 @@ def _merge(sources: list[_Source], diagnostics: list[Diagnostic]) -> tuple[dict[
                 target = merged.setdefault(section, {})
                 for key, item in value.items():
                     _claim(owners, (section, key), source, diagnostics, target, item)
-    return merged, owners
+    return merged, owners, frozenset(empty)
 
 
 def _claim(
@@ -247,10 +254,9 @@ class _Locator:
 
 
 def _validate(
-    merged: dict[str, Any], locator: _Locator, diagnostics: list[Diagnostic]
+    pruned: Pruned, locator: _Locator, diagnostics: list[Diagnostic]
 ) -> tuple[Config | None, Pruned]:
     """The Config, with every error the models find reported and its entry left out."""
-    pruned = Pruned(merged)
     for attempt in range(4):
         try:
             return Config.model_validate(pruned.data), pruned
