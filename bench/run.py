@@ -219,32 +219,49 @@ def provisioner_command() -> list[str]:
     return [found]
 
 
-def prepare_plan_state(base_dir: Path, mutated_dir: Path) -> None:
-    """TODO(plan): build the state store that ``provisioner plan -c MUTATED_DIR`` will read.
+def provisioner_python() -> str:
+    """The Python that has ``provisioner`` installed, for the helpers that import it.
 
-    Contract for whoever implements it (once ``provisioner`` has a state store and apply):
-
-    * The state store must hold the recorded state of exactly the BASE config, as if
-      ``provisioner apply -c BASE_DIR`` had run and every manual task had been marked done
-      (``provisioner tasks done``): every account, role and group of every shop recorded, with
-      the fields BASE declares. The generated shops are all on no-API platforms (pinduoduo,
-      douyin, jd), so recorded state is the whole current state; no network is involved.
-    * It must live where ``plan -c MUTATED_DIR`` looks for it: ``settings.state`` in the
-      generated ``settings.yaml`` is ``{backend: sqlite, path: .provisioner/state.db}``,
-      resolved against the config as DESIGN §3 says.
-    * Then ``provisioner plan -c MUTATED_DIR`` must show exactly the generator's mutation
-      (``expected.json`` beside the configs) as account changes, all manual: N to create,
-      N to update, N to delete (plus the updates of the groups whose members changed).
-    * It runs once, untimed, before the timed runs, and must be idempotent (the workspace is
-      reused between invocations of the runner).
-
-    A recipe that gave exactly the expected account changes on 10 shops x 10 agents (with the
-    CLI as it was on 2026-11-22): ``provisioner apply -c BASE --auto-approve``, then
-    ``provisioner tasks -c BASE done ID...`` for every task it opened, then copy
-    ``BASE/.provisioner/state.db`` to ``MUTATED/.provisioner/state.db``. At 50,000 accounts that
-    is about 53,000 tasks: a direct write through the state-store API may be the faster way.
+    ``$PROVISIONER_PYTHON``, else the interpreter named on the ``#!`` line of the provisioner
+    command (a console script), else this one if it can import provisioner.
     """
-    raise NotImplementedError("prepare_plan_state: build a state store matching the base config")
+    if os.environ.get("PROVISIONER_PYTHON"):
+        return os.environ["PROVISIONER_PYTHON"]
+    script = Path(shutil.which(provisioner_command()[0]) or provisioner_command()[0])
+    try:
+        first = script.read_bytes()[:200].split(b"\n", 1)[0].decode()
+    except (OSError, UnicodeDecodeError):
+        first = ""
+    if first.startswith("#!") and "python" in first:
+        return first[2:].strip().split()[0]
+    probe = [sys.executable, "-c", "import provisioner"]
+    if subprocess.run(probe, check=False, capture_output=True).returncode == 0:
+        return sys.executable
+    raise ScenarioPending("cannot find provisioner's Python (set PROVISIONER_PYTHON)")
+
+
+def prepare_plan_state(base_dir: Path, mutated_dir: Path) -> None:
+    """Build the state store that ``provisioner plan -c MUTATED_DIR`` will read.
+
+    The store holds the recorded state of exactly the BASE config, as if ``provisioner apply -c
+    BASE_DIR`` had run and every manual task had been marked done (``provisioner tasks done``):
+    every account (but those of disabled agents, which apply never creates), role and group of
+    every shop, with the fields BASE declares. The generated shops are all on no-API platforms
+    (pinduoduo, douyin, jd), so recorded state is the whole current state; no network is
+    involved. It is written to ``MUTATED_DIR/.provisioner/state.db``, where ``settings.state``
+    of the generated config points, by ``bench/plan_state.py build`` run with provisioner's own
+    Python: the desired resources of every shop (``desired_shop``) in one ``record_many``.
+    ``python bench/plan_state.py verify`` checks, on 10 shops x 10 agents, that this is
+    identical (fields, remote ids, protected names) to ``apply --auto-approve`` followed by
+    ``tasks done`` for every task. Untimed, rebuilt on every call (idempotent).
+    """
+    cmd = [provisioner_python(), str(BENCH_DIR / "plan_state.py"), "build"]
+    done = subprocess.run(
+        [*cmd, str(base_dir), str(mutated_dir)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"plan_state.py build failed:\n{done.stderr}")
+    progress(f"  plan state: {json.loads(done.stdout)['resources']:,} resources recorded")
 
 
 def run_timed(ctx: Context, name: str, cmd: Sequence[str], check: Callable[[Path], str]) -> Outcome:
@@ -318,10 +335,10 @@ def _plan_check(cmd: Sequence[str], expected: Mutation, strict: bool) -> Callabl
 
 def scenario_plan(ctx: Context) -> Outcome:
     command = provisioner_command()
-    try:
-        prepare_plan_state(ctx.workspace.base, ctx.workspace.mutated)
-    except NotImplementedError as missing:
-        raise ScenarioPending(f"pending: {missing}") from None
+    if ctx.workspace.sizes.api_platforms:
+        # Sandbox shops are read live from an emulator that holds nothing: not a 1% plan.
+        raise ScenarioPending("not with --api-platforms: see the `api` scenario")
+    prepare_plan_state(ctx.workspace.base, ctx.workspace.mutated)
     cmd = [*command, "plan", "-c", str(ctx.workspace.mutated)]
     check = _plan_check(cmd, ctx.workspace.expected, not ctx.workspace.sizes.api_platforms)
     return run_timed(ctx, "plan", cmd, check)
