@@ -16,8 +16,8 @@ from provisioner.config.loader import load_config
 def command(config_path: Path) -> None:
     """Check the configuration: syntax, keys, references, names, policies."""
     loaded = load_config(config_path)
-    for diagnostic in loaded.warnings:
-        warning(str(diagnostic).replace(": warning: ", ": ", 1))
+    for found in loaded.warnings:
+        warning(f"{found.file}:{found.line}:{found.col}: {found.path}: {found.message}")
     config = loaded.config
     accounts = sum(len(agent.accounts) for agent in config.agents.values())
     echo(
