@@ -51,24 +51,70 @@ def desired_shop(
     config: Config, name: str, capabilities: Capabilities, accounts: list[Placed]
 ) -> DesiredShop:
     """The resources shop `name` should have. Accounts of disabled agents are desired disabled."""
-    shop = config.shops[name]
-    bindings = role_bindings(config, shop.platform)
-    roles_managed = capability_for(capabilities, "role").managed
-    resources: dict[Address, Resource] = {}
-    for agent_id, agent, account in accounts:
-        if account.nickname not in shop.protected:
-            resource = _account(name, agent_id, agent, account, bindings, roles_managed)
-            resources[resource.address] = resource
-    if roles_managed:
-        for role in sorted({role for _, _, account in accounts for role in account.roles}):
-            resources[Address(name, "role", role)] = _role(name, bindings[role])
-    for group, spec in shop.groups.items():
-        members = sorted(
-            a.nickname for _, agent, a in accounts if group in a.groups and agent.status == "active"
-        )
-        fields: dict[str, FieldValue] = {"description": spec.description, "members": tuple(members)}
-        resources[Address(name, "group", group)] = Resource(Address(name, "group", group), fields)
-    return DesiredShop(name, shop, resources)
+    return DesiredState(config).shop(name, capabilities, accounts)
+
+
+class DesiredState:
+    """Builds each shop's desired resources, sharing per-platform work across shops."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._bindings: dict[str, dict[str, RoleBinding]] = {}
+        self._grants: dict[
+            tuple[str, bool, tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...]]
+        ] = {}
+
+    def bindings(self, platform: str) -> dict[str, RoleBinding]:
+        if platform not in self._bindings:
+            self._bindings[platform] = role_bindings(self.config, platform)
+        return self._bindings[platform]
+
+    def shop(self, name: str, capabilities: Capabilities, accounts: list[Placed]) -> DesiredShop:
+        shop = self.config.shops[name]
+        roles_managed = capability_for(capabilities, "role").managed
+        resources: dict[Address, Resource] = {}
+        for agent_id, agent, account in accounts:
+            if account.nickname not in shop.protected:
+                roles, permissions = self._grant(shop.platform, roles_managed, account.roles)
+                resource = _account(name, agent_id, agent, account, roles, permissions)
+                resources[resource.address] = resource
+        if roles_managed:
+            bindings = self.bindings(shop.platform)
+            for role in sorted({role for _, _, account in accounts for role in account.roles}):
+                resources[Address(name, "role", role)] = _role(name, bindings[role])
+        for group, spec in shop.groups.items():
+            members = sorted(
+                a.nickname
+                for _, agent, a in accounts
+                if group in a.groups and agent.status == "active"
+            )
+            fields: dict[str, FieldValue] = {
+                "description": spec.description,
+                "members": tuple(members),
+            }
+            resources[Address(name, "group", group)] = Resource(
+                Address(name, "group", group), fields
+            )
+        return DesiredShop(name, shop, resources)
+
+    def _grant(
+        self, platform: str, roles_managed: bool, templates: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(the account's `roles` field, its canonical permissions), once per distinct role list."""
+        key = (platform, roles_managed, templates)
+        known = self._grants.get(key)
+        if known is None:
+            bindings = self.bindings(platform)
+            names = sorted(set(templates))
+            if roles_managed:
+                roles = tuple(names)
+            else:
+                roles = tuple(
+                    sorted({native for t in names for native in bindings[t].native_roles})
+                )
+            permissions = tuple(sorted({p for t in names for p in bindings[t].permissions}))
+            known = self._grants[key] = (roles, permissions)
+        return known
 
 
 def _account(
@@ -76,22 +122,16 @@ def _account(
     agent_id: str,
     agent: Agent,
     account: Account,
-    bindings: Mapping[str, RoleBinding],
-    roles_managed: bool,
+    roles: tuple[str, ...],
+    permissions: tuple[str, ...],
 ) -> Resource:
-    templates = sorted(set(account.roles))
-    if roles_managed:
-        roles: tuple[str, ...] = tuple(templates)
-    else:
-        roles = tuple(sorted({native for t in templates for native in bindings[t].native_roles}))
-    permissions = sorted({p for t in templates for p in bindings[t].permissions})
     fields: dict[str, FieldValue] = {"status": agent.status, "roles": roles}
     for name in ("dispatch", "reception_limit", "schedule"):
         value = getattr(account, name)
         if value is not None:
             fields[name] = value
     fields["agent"] = agent_id
-    fields["permissions"] = tuple(permissions)
+    fields["permissions"] = permissions
     return Resource(Address(shop, "account", account.nickname), fields)
 
 

@@ -8,14 +8,6 @@ from deepdiff import DeepDiff
 
 from provisioner.resources import FieldChange, FieldValue
 
-_CHANGE_KINDS = (
-    "values_changed",
-    "type_changes",
-    "dictionary_item_added",
-    "dictionary_item_removed",
-    "iterable_item_added",
-    "iterable_item_removed",
-)
 
 
 def field_changes(
@@ -32,14 +24,6 @@ def field_changes(
 
 
 def _changed_fields(before: dict[str, FieldValue], after: dict[str, FieldValue]) -> set[str]:
-    report = DeepDiff(before, after)
-    changed: set[str] = set()
-    for kind in _CHANGE_KINDS:
-        for path in report.get(kind, ()):
-            changed.add(_top_key(str(path)))
-    return changed
-
-
-def _top_key(path: str) -> str:
-    # deepdiff paths look like root['roles'][1]; the field is the first key.
-    return path.split("['", 1)[1].split("']", 1)[0]
+    # The tree view hands back each difference's path as a list: no string paths to parse.
+    report = DeepDiff(before, after, view="tree")
+    return {level.path(output_format="list")[0] for levels in report.values() for level in levels}

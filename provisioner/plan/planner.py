@@ -13,7 +13,7 @@ from provisioner.config.suggest import did_you_mean
 from provisioner.connectors.base import Capabilities, LiveShop
 from provisioner.errors import PlanError
 from provisioner.plan.delta import access_delta
-from provisioner.plan.desired import accounts_by_shop, desired_shop
+from provisioner.plan.desired import DesiredState, accounts_by_shop
 from provisioner.plan.model import PendingTask, Plan
 from provisioner.plan.safety import unsafe_reasons
 from provisioner.plan.shop import ShopInputs, ShopPlan, plan_shop
@@ -59,6 +59,7 @@ def make_plan(
     desired_all: dict[Address, Resource] = {}
     unsafe: list[str] = []
     people = frozenset(config.agents)
+    desired_state = DesiredState(config)
     for name in shops:
         shop = config.shops[name]
         recorded = recorded_by_shop.get(name, {})
@@ -69,7 +70,7 @@ def make_plan(
                 )
             parts.append(ShopPlan(forget=sorted(recorded)))
             continue
-        desired = desired_shop(config, name, observed.capabilities[name], by_shop.get(name, []))
+        desired = desired_state.shop(name, observed.capabilities[name], by_shop.get(name, []))
         desired_all.update(desired.resources)
         protected = frozenset(shop.protected) | state.protected(name)
         inputs = ShopInputs(

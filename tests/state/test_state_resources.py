@@ -68,10 +68,11 @@ def test_record_replaces_the_whole_resource(store: StateStore) -> None:
     assert store.resources()[account().address] == account(status="disabled")
 
 
-def test_returned_fields_are_independent_copies(store: StateStore) -> None:
+def test_returned_fields_are_read_only(store: StateStore) -> None:
     store.record_many([account("甲", status="active"), account("乙", status="active")])
     first, second = store.resources().values()
-    first.fields["status"] = "changed"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        first.fields["status"] = "changed"  # type: ignore[index]
     assert second.fields["status"] == "active"
     assert store.resources()[first.address].fields["status"] == "active"
 
