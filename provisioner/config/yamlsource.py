@@ -205,6 +205,13 @@ class _Frame:
 
 
 _IN_PROGRESS = object()
+_SECRET_HINT = "; write a secret as {env: NAME} or {file: PATH}"
+_TAG_HINTS = {
+    "!env": _SECRET_HINT,
+    "!file": _SECRET_HINT,
+    "!secret": _SECRET_HINT,
+    "!include": "; a config directory merges every *.yaml file in it instead",
+}
 
 
 class _Builder:
@@ -269,26 +276,23 @@ class _Builder:
         if event.tag is None:
             value = event.value if event.style else _plain(event.value)
         else:
-            value = self._scalar_value(event)
+            value = self._tagged(event, event.tag)
         if event.anchor is not None:
             self._anchor(event, (value, 1))
-        self._add(frame, value, event)
+        self._add(frame, value)
 
-    def _scalar_value(self, event: yaml.ScalarEvent) -> Any:
-        tag, text = event.tag, event.value
-        if tag is None or tag == "!":
-            return text if event.style or tag == "!" else _plain(text)
-        if tag == _STANDARD_TAG + "str":
-            return text
+    def _tagged(self, event: yaml.ScalarEvent, tag: str) -> Any:
+        if tag in ("!", _STANDARD_TAG + "str"):
+            return event.value
         if tag in (_STANDARD_TAG + "int", _STANDARD_TAG + "float", _STANDARD_TAG + "bool"):
-            return _plain(text)
+            return _plain(event.value)
         if tag == _STANDARD_TAG + "null":
             return None
         return self._bad_tag(event, tag)
 
     def _bad_tag(self, event: yaml.Event, tag: str) -> NoReturn:
         shown = tag.replace(_STANDARD_TAG, "!!")
-        hint = "; write {env: NAME} or {file: PATH}" if shown in ("!env", "!file") else ""
+        hint = _TAG_HINTS.get(shown, "")
         self._stop(event, self._path(), f"YAML tag '{shown}' is not supported{hint}")
 
     def _key(self, frame: _Frame, event: yaml.ScalarEvent) -> None:
@@ -340,7 +344,7 @@ class _Builder:
             value = tuple(frame.container)
         if frame.anchor is not None:
             self.anchors[frame.anchor] = (value, self.nodes - frame.start + 1)
-        self._add(self.stack[-1] if self.stack else None, value, None)
+        self._add(self.stack[-1] if self.stack else None, value)
 
     def _alias(self, event: yaml.AliasEvent) -> None:
         name = str(event.anchor)
@@ -362,9 +366,9 @@ class _Builder:
                 "them (a YAML alias bomb?)"
             )
             self._stop(event, self._path(), message)
-        self._add(frame, value, event)
+        self._add(frame, value)
 
-    def _add(self, frame: _Frame | None, value: Any, event: yaml.Event | None) -> None:
+    def _add(self, frame: _Frame | None, value: Any) -> None:
         if frame is None:
             self.root = value
         elif not frame.is_map:
