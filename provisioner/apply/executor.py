@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
@@ -65,9 +65,18 @@ class Executor:
         self._mutex = threading.Lock()
 
     def apply(
-        self, plan: Plan, *, who: str, commit: str | None, parallelism: int = 4
+        self,
+        plan: Plan,
+        *,
+        who: str,
+        commit: str | None,
+        parallelism: int = 4,
+        protected: Mapping[str, Iterable[str]] | None = None,
     ) -> ApplyReport:
+        """Carry `plan` out; `protected` (shop -> nicknames, from the config) is recorded first."""
         run_id = self.store.begin_run(who, commit, plan.digest)
+        for shop, names in (protected or {}).items():
+            self.store.set_protected(shop, names)
         self.recorded = self.store.resources()
         self.store.record_many(plan.adopt)
         for address in plan.forget:

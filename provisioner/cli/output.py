@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 import click
+
+from provisioner.errors import ProvisionerError
 
 
 def use_color(stream: TextIO) -> bool:
@@ -30,3 +33,14 @@ def error(text: str) -> None:
 
 def warning(text: str) -> None:
     echo(style("warning: ", sys.stderr, fg="yellow") + text, err=True)
+
+
+def write_file(path: Path, text: str, what: str, encoding: str = "utf-8") -> None:
+    """Write atomically (a half-written plan must never be applied); one error line on failure."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding=encoding)
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ProvisionerError(f"cannot write {what} to {path}: {exc.strerror}") from None

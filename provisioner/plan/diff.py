@@ -9,7 +9,6 @@ from deepdiff import DeepDiff
 from provisioner.resources import FieldChange, FieldValue
 
 
-
 def field_changes(
     current: Mapping[str, FieldValue], desired: Mapping[str, FieldValue], fields: Iterable[str]
 ) -> tuple[FieldChange, ...]:

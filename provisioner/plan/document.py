@@ -8,7 +8,7 @@ added, never renamed or removed. Keys appear in this order::
     summary         {create, update, delete, manual, unchanged}
     changes         [{address, shop, platform, kind, name, action, execution, reason,
                       fields: [{field, before, after}],
-                      key, depends_on, remote_id, agent}]
+                      key, depends_on, remote_id, agent, meta: [{field, value}]}]
     drift           [{address, shop, kind, name, field, recorded, live}]
     unmanaged       [{address, shop, kind, name, platform, mode, fields: [{field, value}]}]
     access_delta    [{agent, shop, nickname, permission, risk, direction}]
@@ -136,9 +136,13 @@ def _where(address: Address) -> dict[str, str]:
 
 
 def _change_out(change: Change) -> dict[str, Any]:
-    return {
-        **_where(change.address),
+    address = change.address
+    return {  # the order of DESIGN §5
+        "address": str(address),
+        "shop": address.shop,
         "platform": change.platform,
+        "kind": address.kind,
+        "name": address.name,
         "action": change.action,
         "execution": change.execution,
         "reason": change.reason,
@@ -150,6 +154,7 @@ def _change_out(change: Change) -> dict[str, Any]:
         "depends_on": list(change.depends_on),
         "remote_id": change.remote_id,
         "agent": change.agent,
+        "meta": [{"field": name, "value": _value_out(value)} for name, value in change.meta],
     }
 
 
@@ -274,6 +279,7 @@ def _change_in(item: _Reader) -> Change:
         fields=item.items("fields", _field_change_in),
         remote_id=item.optional_text("remote_id"),
         agent=item.optional_text("agent"),
+        meta=item.items("meta", lambda f: (f.text("field"), f.value("value"))),
         depends_on=item.strings("depends_on"),
         key=item.text("key"),
     )

@@ -113,5 +113,10 @@ class Plan:
         return bool(self.changes)
 
     @property
+    def has_pending_work(self) -> bool:
+        """Changes to make, or manual tasks still open: what --detailed-exitcode reports as 2."""
+        return bool(self.changes or self.pending)
+
+    @property
     def is_safe(self) -> bool:
         return not self.unsafe

@@ -73,6 +73,11 @@ def make_plan(
         desired = desired_state.shop(name, observed.capabilities[name], by_shop.get(name, []))
         desired_all.update(desired.resources)
         protected = frozenset(shop.protected) | state.protected(name)
+        for nickname in sorted(protected - frozenset(shop.protected)):
+            warnings.append(
+                f"{name}/account/{nickname}: removed from `protected`; still protected in this plan, "
+                "managed like any account after the next apply"
+            )
         inputs = ShopInputs(
             name,
             shop.platform,
@@ -85,8 +90,7 @@ def make_plan(
             people,
         )
         part = plan_shop(inputs)
-        managed = sum(1 for a in recorded if a.kind == "account")
-        unsafe += unsafe_reasons(name, managed, part.changes, config.settings.safety)
+        unsafe += unsafe_reasons(name, part.existing_accounts, part.changes, config.settings.safety)
         parts.append(part)
     changes = [change for part in parts for change in part.changes]
     open_tasks = {
@@ -150,19 +154,16 @@ def _meta_changed(resource: Resource, recorded: Mapping[Address, Resource]) -> b
 def _after(
     recorded: Mapping[Address, Resource], desired: Mapping[Address, Resource], changes: list[Change]
 ) -> dict[Address, Resource]:
-    """Each touched account as it will be once the plan is applied."""
+    """Each account as it will be once the plan is applied: as declared, or gone."""
     after = dict(recorded)
+    after.update((a, r) for a, r in desired.items() if a.kind == "account")
     for change in changes:
-        if change.address.kind != "account":
-            continue
-        if change.action == "delete" or change.address not in desired:
-            meta = dict(change.meta)
-            after[change.address] = Resource(change.address, {"status": "disabled", **meta})
-        else:
-            after[change.address] = desired[change.address]
-    for address, resource in desired.items():
-        if address.kind == "account" and address not in after:
-            after[address] = resource
+        if change.address.kind == "account" and (
+            change.action == "delete" or change.address not in desired
+        ):
+            after[change.address] = Resource(
+                change.address, {"status": "disabled", **dict(change.meta)}
+            )
     return after
 
 

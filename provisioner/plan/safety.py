@@ -11,7 +11,11 @@ from provisioner.resources import Change
 def unsafe_reasons(
     shop: str, managed_accounts: int, changes: Iterable[Change], safety: Safety
 ) -> list[str]:
-    """Why apply must refuse this shop's changes without --force; empty when it is safe."""
+    """Why apply must refuse this shop's changes without --force; empty when it is safe.
+
+    `managed_accounts` counts every account that exists, recorded or live: a first apply with
+    `unmanaged: remove` must not sweep a shop clean unnoticed.
+    """
     if managed_accounts < max(safety.min_accounts, 1):
         return []
     removed: set[str] = set()

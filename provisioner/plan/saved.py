@@ -16,7 +16,10 @@ def read_plan(path: Path) -> Plan:
         raise PlanError(f"plan file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(f"{path} is not a saved plan: {exc}") from None
-    return plan_from_json(text)
+    try:
+        return plan_from_json(text)
+    except PlanError as exc:
+        raise PlanError(f"{path}: {exc}") from None
 
 
 def check_fresh(saved: Plan, fresh: Plan, path: Path) -> None:

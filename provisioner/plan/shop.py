@@ -52,6 +52,7 @@ class ShopPlan:
     adopt: list[Resource] = field(default_factory=list)
     forget: list[Address] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    existing_accounts: int = 0  # recorded or live: what safety percentages are taken of
 
 
 def plan_shop(inputs: ShopInputs) -> ShopPlan:
@@ -60,6 +61,7 @@ def plan_shop(inputs: ShopInputs) -> ShopPlan:
         capability = capability_for(inputs.capabilities, kind)
         if capability.managed:
             _KindPlanner(inputs, kind, capability, result).run()
+    result.changes = _keep_held_roles(result.changes, inputs)
     result.changes = _with_dependencies(result.changes)
     result.changes.sort(key=change_order)
     return result
@@ -98,6 +100,8 @@ class _KindPlanner:
         self.live = _by_kind(inputs.live.resources, kind) if self.listed else {}
 
     def run(self) -> None:
+        if self.kind == "account":
+            self.out.existing_accounts = len(set(self.recorded) | set(self.live))
         if self.listed:
             self._drift()
         for address, wanted in self.desired.items():
@@ -218,7 +222,7 @@ class _KindPlanner:
     ) -> list[Change]:
         by_api = tuple(change for change in differences if change.field in self.cap.writable)
         by_hand = tuple(change for change in differences if change.field not in self.cap.writable)
-        reason = _update_reason(wanted, differences)
+        reason = _update_reason(wanted, differences, self.recorded.get(address))
         meta = _meta(wanted)
         changes = []
         parts: tuple[tuple[Execution, tuple[FieldChange, ...]], ...] = (
@@ -327,7 +331,11 @@ def _create_reason(wanted: Resource) -> str:
     return "declared in the config"
 
 
-def _update_reason(wanted: Resource, differences: tuple[FieldChange, ...]) -> str:
+def _update_reason(
+    wanted: Resource, differences: tuple[FieldChange, ...], recorded: Resource | None
+) -> str:
+    if recorded is not None and all(recorded.get(c.field) == c.after for c in differences):
+        return f"undo drift: {_names(differences)} changed outside provisioner"
     if any(c.field == "status" and c.after == "disabled" for c in differences):
         return f"agent {wanted.get('agent')} is disabled"
     if any(c.field == "status" and c.after == "active" for c in differences):
@@ -346,6 +354,25 @@ def _removal_reason(address: Address, current: Resource, agents: frozenset[str])
     if address.kind == "role":
         return "role template no longer used on this shop"
     return "group removed from the config"
+
+
+def _keep_held_roles(changes: list[Change], inputs: ShopInputs) -> list[Change]:
+    """A role stays while an account keeps holding it: a disabled account still has its roles."""
+    deleted = {c.address for c in changes if c.action == "delete"}
+    held: set[str] = set()
+    accounts = [r for r in inputs.desired.values() if r.address.kind == "account"]
+    accounts += [
+        r
+        for a, r in inputs.recorded.items()
+        if a.kind == "account" and a not in deleted and a not in inputs.desired
+    ]
+    for account in accounts:
+        held.update(_strings(account.get("roles")))
+    return [
+        c
+        for c in changes
+        if not (c.address.kind == "role" and c.action == "delete" and c.address.name in held)
+    ]
 
 
 def _with_dependencies(changes: list[Change]) -> list[Change]:

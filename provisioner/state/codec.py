@@ -9,8 +9,8 @@ never keeps anything else, a phone number say.
 from __future__ import annotations
 
 import json
-from types import MappingProxyType
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from provisioner.resources import FIELDS, KINDS, META_FIELDS, Address, FieldChange, FieldValue
@@ -44,7 +44,9 @@ def decode_many(texts: list[str]) -> list[Mapping[str, FieldValue]]:
             if value.__class__ is list:  # JSON has no tuple: a list can only be a tuple of str
                 fields[name] = tuple(value)
     # Equal texts share one read-only view: copying 50,000 dicts costs more than parsing them.
-    by_text = {text: MappingProxyType(fields) for text, fields in zip(distinct, parsed, strict=True)}
+    by_text = {
+        text: MappingProxyType(fields) for text, fields in zip(distinct, parsed, strict=True)
+    }
     return [by_text[text] for text in texts]
 
 

@@ -80,10 +80,6 @@ def test_a_typo_does_not_hide_the_other_errors_of_that_agent(project: Project) -
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cli/commands/plan.py save_plan lets OSError escape: a traceback instead of one error line",
-)
 def test_plan_out_into_a_missing_directory_is_one_error_line(project: Project) -> None:
     one_shop(project)
     result = project.run_process("plan", "--out", "missing/p.json")

@@ -39,10 +39,6 @@ def test_a_rename_with_previously_is_no_change_and_no_access_delta(project: Proj
     assert project.tasks() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: plan/planner.py _after keeps the recorded owner of an account that is only adopted",
-)
 def test_an_account_handed_to_another_person_shows_who_loses_and_who_gains(
     project: Project,
 ) -> None:

@@ -108,11 +108,6 @@ def test_thresholds_do_not_apply_below_min_accounts(project: Project) -> None:
     assert project.run("apply", "--auto-approve").code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: plan/planner.py make_plan counts only recorded accounts for safety; "
-    "unmanaged: remove can delete every existing account on a first apply without --force",
-)
 def test_removing_most_existing_unmanaged_accounts_needs_force(project: Project) -> None:
     document = staff(2)
     document["shops"]["mem"]["unmanaged"] = "remove"

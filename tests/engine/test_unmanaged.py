@@ -88,10 +88,6 @@ def test_a_protected_declared_account_is_not_created(project: Project) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: protected names are never recorded in the state (StateStore.set_protected is never called)",
-)
 def test_protected_names_are_recorded_in_the_state(project: Project) -> None:
     project.write(staff("remove", ("店长",)))
     outsiders(project)

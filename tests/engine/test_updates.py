@@ -116,10 +116,6 @@ def test_drift_is_shown_and_set_back(project: Project) -> None:
     assert project.plan_json()["drift"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: plan/shop.py _update_reason says the config changed when only the platform drifted",
-)
 def test_setting_drift_back_does_not_claim_the_config_changed(project: Project) -> None:
     project.write(staff())
     project.converge()

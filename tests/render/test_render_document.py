@@ -32,12 +32,12 @@ TOP_KEYS = [
     "config_path",
     "created_at",
 ]
-CHANGE_KEYS = [
+CHANGE_KEYS = [  # DESIGN §5's order, then the keys a saved plan needs
     "address",
     "shop",
+    "platform",
     "kind",
     "name",
-    "platform",
     "action",
     "execution",
     "reason",
@@ -46,6 +46,7 @@ CHANGE_KEYS = [
     "depends_on",
     "remote_id",
     "agent",
+    "meta",
 ]
 
 

@@ -79,7 +79,10 @@ def command(
                 return
             executor = Executor(store, planned.connectors, _progress)
             commit = git_commit(loaded.base_dir)
-            report = executor.apply(plan, who=who, commit=commit, parallelism=parallelism)
+            protected = {name: loaded.config.shops[name].protected for name in _shops_of(plan)}
+            report = executor.apply(
+                plan, who=who, commit=commit, parallelism=parallelism, protected=protected
+            )
         finally:
             planned.close()
     _summarise(report)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from provisioner.cli.options import config_option
-from provisioner.cli.output import echo
+from provisioner.cli.output import echo, write_file
 from provisioner.config.loader import load_config
 from provisioner.plan.importer import import_shop
 from provisioner.plan.workflow import connect_shops, state_path
@@ -36,5 +36,5 @@ def command(config_path: Path, shop: str, out: Path | None) -> None:
         echo(imported.yaml, nl=False)
         echo(summary, err=True)
         return
-    out.write_text(imported.yaml, encoding="utf-8")
+    write_file(out, imported.yaml, "the imported config")
     echo(f"{summary} Wrote {out}.", err=True)

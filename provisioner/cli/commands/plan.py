@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from provisioner.cli.options import config_option, format_option, parallelism_option, shop_option
-from provisioner.cli.output import echo, warning
+from provisioner.cli.output import echo, warning, write_file
 from provisioner.cli.render import rendered
 from provisioner.plan.model import Plan
 from provisioner.plan.workflow import plan_config
@@ -43,13 +42,9 @@ def command(
     if out is not None:
         save_plan(planned.plan, out)
         echo(f"Saved the plan to {out}; apply it with: provisioner apply {out}", err=True)
-    if detailed_exitcode and planned.plan.has_changes:
+    if detailed_exitcode and planned.plan.has_pending_work:
         ctx.exit(2)
 
 
 def save_plan(plan: Plan, path: Path) -> None:
-    """Write atomically: a half-written plan file must never be applied."""
-    text = render_json(plan)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    write_file(path, render_json(plan), "the plan")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from provisioner.cli.options import config_option, format_option
-from provisioner.cli.output import echo
+from provisioner.cli.output import echo, write_file
 from provisioner.config.loader import load_config
 from provisioner.render.report import access_rows, report_csv, report_html, report_markdown
 
@@ -26,5 +26,5 @@ def command(config_path: Path, output_format: str, out: Path | None) -> None:
         echo(text, nl=False)
         return
     # Excel needs the byte-order mark to read a CSV file as UTF-8 (Chinese names).
-    out.write_text(text, encoding="utf-8-sig" if output_format == "csv" else "utf-8")
+    write_file(out, text, "the report", "utf-8-sig" if output_format == "csv" else "utf-8")
     echo(f"Wrote {len(rows):,} rows to {out}.", err=True)

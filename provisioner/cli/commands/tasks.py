@@ -15,6 +15,9 @@ from provisioner.config.loader import load_config
 from provisioner.plan.workflow import close_all, connect_shops, state_path
 from provisioner.state import StateReader, StateStore, Task
 
+# Closing a task is quick; wait a little for an apply in progress rather than race it.
+TASK_LOCK_WAIT = 30.0
+
 
 @click.group("tasks", invoke_without_command=True)
 @config_option
@@ -53,7 +56,10 @@ def done(ctx: click.Context, task_ids: tuple[int, ...], note: str | None) -> Non
     """Record that tasks were carried out in the back office."""
     loaded = load_config(ctx.obj["config_path"])
     who = current_user()
-    with StateStore.open(state_path(loaded)) as store:
+    with (
+        StateStore.open(state_path(loaded)) as store,
+        store.lock(who, "tasks done", TASK_LOCK_WAIT),
+    ):
         connectors = connect_shops(loaded, store)
         try:
             for task_id in task_ids:
