@@ -52,7 +52,8 @@ def load_config(path: Path) -> LoadedConfig:
     """Read `path` (a file, or every *.yaml/*.yml below a directory); raise ConfigError on errors."""
     files = discover(path)
     with _gc_paused():
-        sources, diagnostics, readable, digest = _read_all(files)
+        root = path if path.is_dir() else path.parent
+        sources, diagnostics, readable, digest = _read_all(files, root)
         merged, owners, empty = _merge(sources, diagnostics)
         if not readable:
             raise ConfigError(diagnostics)
@@ -65,9 +66,8 @@ def load_config(path: Path) -> LoadedConfig:
     diagnostics.extend(d for d in findings if d.severity == "error")
     if diagnostics or config is None:
         raise ConfigError(diagnostics)
-    base_dir = path if path.is_dir() else path.parent
     warnings = tuple(sorted(d for d in findings if d.severity == "warning"))
-    return LoadedConfig(config, tuple(files), base_dir, warnings, digest)
+    return LoadedConfig(config, tuple(files), root, warnings, digest)
 
 
 @contextmanager
@@ -126,8 +126,14 @@ def display(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def _read_all(files: Iterable[Path]) -> tuple[list[_Source], list[Diagnostic], bool, str]:
-    """Every file parsed: the usable ones, every problem, and whether all were usable."""
+def _read_all(
+    files: Iterable[Path], root: Path
+) -> tuple[list[_Source], list[Diagnostic], bool, str]:
+    """Every file parsed: the usable ones, every problem, whether all were usable, the digest.
+
+    The digest covers each file's name relative to the config, not to the working directory:
+    a saved plan must not look stale because apply runs from elsewhere.
+    """
     sources: list[_Source] = []
     diagnostics: list[Diagnostic] = []
     readable = True
@@ -135,7 +141,7 @@ def _read_all(files: Iterable[Path]) -> tuple[list[_Source], list[Diagnostic], b
     for file in files:
         name = display(file)
         raw = file.read_bytes()
-        digest.update(name.encode() + b"\0" + raw + b"\0")
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0" + raw + b"\0")
         try:
             document = parse(_decode(raw))
         except _NotUtf8 as exc:

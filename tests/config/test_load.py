@@ -220,3 +220,22 @@ def test_examples_are_found_from_any_cwd(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.chdir(tmp_path)
     loaded = load_config(EXAMPLES / "acme")
     assert len(loaded.config.agents) == 14
+
+
+def test_the_digest_does_not_depend_on_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT)
+    from_root = load_config(Path("examples/acme")).digest
+    monkeypatch.chdir(EXAMPLES)
+    from_examples = load_config(Path("acme")).digest
+    monkeypatch.chdir(EXAMPLES / "acme" / "agents")
+    from_inside = load_config(Path("..")).digest
+    assert from_root == from_examples == from_inside
+
+
+def test_the_digest_changes_with_the_content(tmp_path: Path) -> None:
+    config = write(tmp_path, {"a.yaml": "version: 1\n"})
+    before = load_config(config).digest
+    write(tmp_path, {"a.yaml": "version: 1\nshops: {}\n"})
+    assert load_config(config).digest != before
