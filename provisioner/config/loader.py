@@ -269,7 +269,10 @@ def _validate(
         except ValidationError as exc:
             if attempt == 0:
                 diagnostics.extend(_structural(exc, locator))
-            pruned = prune(pruned, [_user_loc(error["loc"]) for error in exc.errors()])
+            errors = exc.errors()
+            unknown = [_user_loc(e["loc"]) for e in errors if e["type"] == "extra_forbidden"]
+            rest = [_user_loc(e["loc"]) for e in errors if e["type"] != "extra_forbidden"]
+            pruned = prune(pruned, rest, unknown)
     return None, pruned
 
 

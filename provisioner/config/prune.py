@@ -53,8 +53,19 @@ class Pruned:
         return loc
 
 
-def prune(pruned: Pruned, locs: Iterable[Loc]) -> Pruned:
-    """`pruned` without everything the errors at `locs` (paths in `pruned.data`) point into."""
+def prune(pruned: Pruned, locs: Iterable[Loc], unknown_keys: Iterable[Loc] = ()) -> Pruned:
+    """`pruned` without everything the errors at `locs` (paths in `pruned.data`) point into.
+
+    An unknown key inside an entry (`stauts:`) goes alone: the rest of the entry means what it
+    says without it. In a policy it takes the policy along, since a misspelt `except_roles`
+    would turn the policy against roles it exempts.
+    """
+    data = pruned.data
+    for loc in unknown_keys:
+        if len(loc) >= 3 and _item_list(loc) != ("settings", "policies"):
+            data = _without_key(data, loc)
+        else:
+            locs = [*locs, loc]
     names, sections = set(pruned.unchecked.names), set(pruned.unchecked.sections)
     dropped: set[str] = set()
     settings: set[str] = set()
@@ -72,7 +83,7 @@ def prune(pruned: Pruned, locs: Iterable[Loc]) -> Pruned:
             dropped.add(section)
             # A misspelt section (`role:`) may hide every entry of the one meant: judge no names.
             sections.add(section if section in SECTIONS else "*")
-    data = {key: value for key, value in pruned.data.items() if key not in dropped}
+    data = {key: value for key, value in data.items() if key not in dropped}
     data["version"] = 1
     kept = dict(pruned.kept)
     for prefix, bad in items.items():
@@ -84,6 +95,18 @@ def prune(pruned: Pruned, locs: Iterable[Loc]) -> Pruned:
     if isinstance(data.get("settings"), dict):
         data["settings"] = {k: v for k, v in data["settings"].items() if k not in settings}
     return Pruned(data, Unchecked(frozenset(names), frozenset(sections)), kept)
+
+
+def _without_key(data: Any, loc: Loc) -> Any:
+    """A copy of `data` without the mapping key at `loc`; the same `data` if there is none."""
+    head, rest = loc[0], loc[1:]
+    if isinstance(data, dict) and head in data:
+        if not rest:
+            return {key: value for key, value in data.items() if key != head}
+        return {**data, head: _without_key(data[head], rest)}
+    if isinstance(data, tuple) and isinstance(head, int) and 0 <= head < len(data) and rest:
+        return (*data[:head], _without_key(data[head], rest), *data[head + 1 :])
+    return data
 
 
 def _item_list(loc: Loc) -> Loc | None:
