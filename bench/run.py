@@ -2,6 +2,8 @@
 
     python bench/run.py [--scenario NAME ...] [--runs K] [--shops N --agents-per-shop M]
                         [--seed S] [--mutate PERCENT] [--api-platforms]
+                        [--api-runs K] [--api-shops N] [--api-accounts-per-shop M]
+                        [--api-rate-limit R] [--api-parallelism P] [--api-sweep P,P,...]
 
 Scenarios (default: all but octodns-ordered):
 
@@ -11,6 +13,9 @@ Scenarios (default: all but octodns-ordered):
     plan             provisioner plan -c MUTATED, against a state store matching BASE
     octodns          octodns-sync (plan only) of a zone with as many records as accounts
     octodns-ordered  the same with octoDNS's default enforce_order: true (not run by default)
+    api              plan, apply --auto-approve, plan of 200 Kuaishou shops x 25 accounts against
+                     the emulator over HTTP (20 ms latency, 100 requests/s): see api_scenario.py
+                     (slow, about 2 minutes a run; not run by default, --api-runs times)
 
 Configs and zones are generated once per size and seed into ``bench/.work/`` (git-ignored) and
 reused. The provisioner command is ``$PROVISIONER`` (split like a shell would) or ``provisioner``
@@ -35,11 +40,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import api_scenario
 from environment import BENCH_DIR, WORK_DIR, BenchEnv, ensure_env
 from generate import Mutation, generate
 from octodns_peer import generate_peer, planned_changes, sync_command
 
-SCENARIOS = ("floor", "floor-events", "validate", "plan", "octodns", "octodns-ordered")
+SCENARIOS = ("floor", "floor-events", "validate", "plan", "octodns", "octodns-ordered", "api")
 DEFAULT_SCENARIOS = ("floor", "floor-events", "validate", "plan", "octodns")
 RATIOS = (
     ("validate", "floor"),
@@ -100,12 +106,16 @@ def child_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def measure(cmd: Sequence[str], log_stem: Path) -> Sample:
+def measure(cmd: Sequence[str], log_stem: Path, env: dict[str, str] | None = None) -> Sample:
     """One run of ``cmd`` in a fresh wrapper process (see measure.py for why)."""
     wrapper = [sys.executable, str(BENCH_DIR / "measure.py")]
     logs = [str(log_stem.with_suffix(".out")), str(log_stem.with_suffix(".err"))]
     done = subprocess.run(
-        [*wrapper, *logs, "--", *cmd], check=True, capture_output=True, text=True, env=child_env()
+        [*wrapper, *logs, "--", *cmd],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=child_env() if env is None else env,
     )
     return Sample(**json.loads(done.stdout))
 
@@ -222,12 +232,16 @@ def provisioner_command() -> list[str]:
 def provisioner_python() -> str:
     """The Python that has ``provisioner`` installed, for the helpers that import it.
 
-    ``$PROVISIONER_PYTHON``, else the interpreter named on the ``#!`` line of the provisioner
-    command (a console script), else this one if it can import provisioner.
+    ``$PROVISIONER_PYTHON``; else the provisioner command itself when it starts with a Python
+    interpreter (``python bench/whatif.py ...``); else the interpreter named on the ``#!`` line
+    of the provisioner command (a console script); else this one if it can import provisioner.
     """
     if os.environ.get("PROVISIONER_PYTHON"):
         return os.environ["PROVISIONER_PYTHON"]
-    script = Path(shutil.which(provisioner_command()[0]) or provisioner_command()[0])
+    first_word = provisioner_command()[0]
+    if Path(first_word).name.startswith("python"):
+        return first_word
+    script = Path(shutil.which(first_word) or first_word)
     try:
         first = script.read_bytes()[:200].split(b"\n", 1)[0].decode()
     except (OSError, UnicodeDecodeError):
@@ -362,6 +376,23 @@ def scenario_octodns_ordered(ctx: Context) -> Outcome:
     return _octodns(ctx, "octodns-ordered", "octodns-ordered.yaml")
 
 
+def run_api(settings: api_scenario.ApiSettings) -> tuple[str, bool]:
+    """The ``api`` scenario (api_scenario.py): its Markdown report and whether it failed."""
+    progress("scenario api")
+    load_before = os.getloadavg()[0]
+    try:
+        command, python = provisioner_command(), provisioner_python()
+    except ScenarioPending as pending:
+        return f"### API-bound\n\npending: {pending}\n", False
+
+    def timed(cmd: Sequence[str], log_stem: Path, env: dict[str, str]) -> dict[str, float]:
+        return dataclasses.asdict(measure(cmd, log_stem, env))
+
+    runs = api_scenario.run_api(settings, command, python, WORK_DIR / "api", timed, progress)
+    text = api_scenario.report(settings, runs, (load_before, os.getloadavg()[0]))
+    return _short(text), api_scenario.failed(runs)
+
+
 SCENARIO_FUNCS: dict[str, Callable[[Context], Outcome]] = {
     "floor": scenario_floor,
     "floor-events": scenario_floor_events,
@@ -461,19 +492,60 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="configs with some tmall/kuaishou sandbox shops (see generate.py)",
     )
+    api = parser.add_argument_group("scenario api (see api_scenario.py)")
+    defaults = api_scenario.ApiSettings()
+    api.add_argument("--api-runs", type=int, default=defaults.runs)
+    api.add_argument("--api-shops", type=int, default=defaults.shops)
+    api.add_argument("--api-accounts-per-shop", type=int, default=defaults.accounts_per_shop)
+    api.add_argument(
+        "--api-rate-limit",
+        type=float,
+        default=defaults.rate_limit,
+        help="shop.rate_limit in the config: the client's calls/s per app key",
+    )
+    api.add_argument("--api-parallelism", type=int, default=defaults.parallelism)
+    api.add_argument(
+        "--api-sweep",
+        default="",
+        metavar="P,P,...",
+        help="first plan once per --parallelism value (read time vs parallelism)",
+    )
+    api.add_argument("--api-stop-after", type=float, default=defaults.stop_after)
     return parser.parse_args(argv)
+
+
+def api_settings(args: argparse.Namespace) -> api_scenario.ApiSettings:
+    return api_scenario.ApiSettings(
+        shops=args.api_shops,
+        accounts_per_shop=args.api_accounts_per_shop,
+        rate_limit=args.api_rate_limit,
+        parallelism=args.api_parallelism,
+        sweep=tuple(int(p) for p in args.api_sweep.split(",") if p.strip()),
+        runs=args.api_runs,
+        seed=args.seed,
+        stop_after=args.api_stop_after,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    sizes = Sizes(args.shops, args.agents_per_shop, args.seed, args.mutate, args.api_platforms)
-    env = ensure_env()
-    ws = prepare_workspace(sizes)
-    ctx = Context(ws, env, args.runs)
-    load_before = os.getloadavg()[0]
-    outcomes = [run_scenario(ctx, name) for name in args.scenarios or DEFAULT_SCENARIOS]
-    sys.stdout.write(report(ws, env, outcomes, (load_before, os.getloadavg()[0])))
-    return 1 if any(o.failed for o in outcomes) else 0
+    scenarios = args.scenarios or DEFAULT_SCENARIOS
+    failed = False
+    workspace_scenarios = [name for name in scenarios if name != "api"]
+    if workspace_scenarios:
+        sizes = Sizes(args.shops, args.agents_per_shop, args.seed, args.mutate, args.api_platforms)
+        env = ensure_env()
+        ws = prepare_workspace(sizes)
+        ctx = Context(ws, env, args.runs)
+        load_before = os.getloadavg()[0]
+        outcomes = [run_scenario(ctx, name) for name in workspace_scenarios]
+        sys.stdout.write(report(ws, env, outcomes, (load_before, os.getloadavg()[0])))
+        failed = any(o.failed for o in outcomes)
+    if "api" in scenarios:
+        text, api_failed = run_api(api_settings(args))
+        sys.stdout.write(("\n" if workspace_scenarios else "") + text)
+        failed = failed or api_failed
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
