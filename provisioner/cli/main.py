@@ -9,12 +9,12 @@ from collections.abc import Sequence
 import click
 
 from provisioner import __version__
-from provisioner.cli import commands
+from provisioner.cli.commands import LazyGroup
 from provisioner.cli.output import error
 from provisioner.errors import ConfigError, ProvisionerError
 
 
-class _Group(click.Group):
+class _Group(LazyGroup):
     """Turns expected failures into one line on stderr and exit 1; tracebacks only with --debug."""
 
     def invoke(self, ctx: click.Context) -> object:
@@ -43,9 +43,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-
-
-commands.register(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,6 +40,7 @@ class LoadedConfig:
     base_dir: Path
     warnings: tuple[Diagnostic, ...]
     digest: str
+    source: Path = Path(".")  # the file or directory as given: what a saved plan reloads
 
 
 @dataclass
@@ -67,7 +68,7 @@ def load_config(path: Path) -> LoadedConfig:
     if diagnostics or config is None:
         raise ConfigError(diagnostics)
     warnings = tuple(sorted(d for d in findings if d.severity == "warning"))
-    return LoadedConfig(config, tuple(files), root, warnings, digest)
+    return LoadedConfig(config, tuple(files), root, warnings, digest, path)
 
 
 @contextmanager

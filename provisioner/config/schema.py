@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]  # no stubs; see pyproject's dev extras
+import jsonschema
 
 from provisioner.model import Config
 

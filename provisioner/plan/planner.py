@@ -115,7 +115,7 @@ def make_plan(
         platforms=tuple((name, config.shops[name].platform) for name in shops),
         config_digest=loaded.digest,
         state_digest=observed_digest(state, observed, shops),
-        config_path=str(loaded.base_dir.resolve()),
+        config_path=str(loaded.source.resolve()),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     return _sealed(plan)

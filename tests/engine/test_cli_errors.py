@@ -66,10 +66,6 @@ def test_an_invalid_config_lists_every_error_with_its_place(project: Project) ->
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: config loader skips reference checks of an agent that has an unknown key",
-)
 def test_a_typo_does_not_hide_the_other_errors_of_that_agent(project: Project) -> None:
     broken(project, typo=True)
     assert_config_errors(

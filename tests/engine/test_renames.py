@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from engine_project import Project, account, agent, config, manual_shop, memory_shop
 
 SHOPS = {"mem": memory_shop(), "pdd": manual_shop()}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from engine_project import Project, account, agent, config, memory_shop, summary_of
 
 SAFETY = {"max_delete_percent": 30, "max_update_percent": 50, "min_accounts": 10}

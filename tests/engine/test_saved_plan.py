@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from engine_project import Project, account, agent, config, manual_shop, memory_shop
 
 
@@ -92,11 +91,6 @@ def test_a_saved_plan_is_stale_once_a_task_was_closed(project: Project) -> None:
     assert project.run("apply", "p.json").code == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: config/loader.py _read_all hashes cwd-relative file names: the config digest "
-    "depends on the working directory, so the plan is called stale from elsewhere",
-)
 def test_a_saved_plan_applies_from_another_directory(project: Project) -> None:
     project.write(team())
     save(project)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from engine_project import Project, account, agent, config, manual_shop, memory_shop, summary_of
 
 SCHEDULES = {
