@@ -389,7 +389,8 @@ def run_api(settings: api_scenario.ApiSettings) -> tuple[str, bool]:
         return dataclasses.asdict(measure(cmd, log_stem, env))
 
     runs = api_scenario.run_api(settings, command, python, WORK_DIR / "api", timed, progress)
-    text = api_scenario.report(settings, runs, (load_before, os.getloadavg()[0]))
+    load = (load_before, os.getloadavg()[0])
+    text = api_scenario.report(settings, runs, load, " ".join(command))
     return _short(text), api_scenario.failed(runs)
 
 

@@ -18,6 +18,13 @@ scenario found (bench/README.md); the real fixes belong in the product.
 - ``roles``: ``KuaishouApi.roles()`` (provisioner/connectors/kuaishou.py) is answered once per
   connector: today ``problems()``, ``KuaishouReader.read()`` and ``KuaishouWriter._roles()``
   each list the shop's roles, three ``role.list`` calls per shop where one would do.
+- ``burst``: the client's ``TokenBucket`` (provisioner/connectors/http.py) holds at most one
+  token instead of one second's worth (``max(1.0, rate)``), so calls are paced evenly at
+  ``rate`` from the first one. Today a fresh bucket (or one refilled during a pause) lets a
+  second's worth of calls go at once, which spends the platform's whole per-second budget
+  too: the platform's budget then stays empty for as long as the client keeps up its rate,
+  and any jitter in arrival times is a ban. That is why ``rate_limit`` must sit below the
+  platform's limit today.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-PATCHES = ("ssl", "problems", "roles")
+PATCHES = ("ssl", "problems", "roles", "burst")
 
 
 def patch_ssl() -> None:
@@ -92,10 +99,28 @@ def patch_roles() -> None:
     KuaishouApi.roles = roles  # type: ignore[method-assign]
 
 
+def patch_burst() -> None:
+    from provisioner.connectors.http import TokenBucket
+
+    def acquire(self: TokenBucket) -> float:
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(1.0, self._tokens + (now - self._updated) * self.rate)
+            self._updated = now
+            self._tokens -= 1
+            wait = max(0.0, self._held_until - now, -self._tokens / self.rate)
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+    TokenBucket.acquire = acquire  # type: ignore[method-assign]
+
+
 APPLY: dict[str, Callable[[], None]] = {
     "ssl": patch_ssl,
     "problems": patch_problems,
     "roles": patch_roles,
+    "burst": patch_burst,
 }
 
 
