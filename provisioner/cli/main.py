@@ -25,10 +25,21 @@ class _Group(LazyGroup):
                 click.echo(str(diagnostic), err=True)
             error(str(exc))
         except ProvisionerError as exc:
-            if ctx.obj and ctx.obj.get("debug"):
+            if _debugging(ctx):
                 raise
             error(str(exc))
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            # A bug, not the user's doing: still one line, the traceback only with --debug.
+            if _debugging(ctx):
+                raise
+            error(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
         raise click.exceptions.Exit(1)
+
+
+def _debugging(ctx: click.Context) -> bool:
+    return bool(ctx.obj and ctx.obj.get("debug"))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
