@@ -11,8 +11,9 @@ Runs with the Python that has ``provisioner`` installed (the runner finds it: se
 ``apply -c BASE_DIR`` followed by ``tasks done`` for every task it opened would have recorded:
 each shop's desired resources (``provisioner.plan.desired.desired_shop``), without the accounts of
 disabled agents (a disabled agent's account that does not exist is not created, so nothing is
-recorded for it). One ``record_many`` transaction, into a temporary file renamed into place, so an
-interrupted build never leaves a half-written store. It is rebuilt on every call (a few seconds at
+recorded for it), and each shop's protected names (``set_protected``, as apply does). One
+``record_many`` transaction, into a temporary file renamed into place, so an interrupted build
+never leaves a half-written store. It is rebuilt on every call (a few seconds at
 50,000 accounts, untimed), so a change in what provisioner records is always picked up.
 
 ``verify`` proves that equivalence on a small generated config (no-API shops): route A is
@@ -43,11 +44,13 @@ from provisioner.state import StateReader, StateStore
 STATE = Path(".provisioner") / "state.db"
 
 
-def recorded_resources(base_dir: Path) -> list[Resource]:
-    """What apply + ``tasks done`` would record for the config at ``base_dir``."""
+def recorded_state(base_dir: Path) -> tuple[list[Resource], dict[str, tuple[str, ...]]]:
+    """What apply + ``tasks done`` would record for the config at ``base_dir``: the resources,
+    and each shop's protected names (apply records them since ff40c4d)."""
     config = load_config(base_dir).config
     placed = accounts_by_shop(config)
     resources: list[Resource] = []
+    protected = {name: tuple(shop.protected) for name, shop in config.shops.items()}
     for name, shop in config.shops.items():
         capabilities = connector_class(shop.platform).capabilities
         desired = desired_shop(config, name, capabilities, placed.get(name, []))
@@ -56,12 +59,12 @@ def recorded_resources(base_dir: Path) -> list[Resource]:
             for resource in desired.resources.values()
             if not (resource.address.kind == "account" and resource.fields["status"] == "disabled")
         ]
-    return resources
+    return resources, protected
 
 
 def build(base_dir: Path, mutated_dir: Path) -> int:
     """Write the store ``plan -c MUTATED_DIR`` reads; returns the number of resources."""
-    resources = recorded_resources(base_dir)
+    resources, protected = recorded_state(base_dir)
     target = mutated_dir / STATE
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f"{target.name}.tmp-{os.getpid()}")
@@ -69,6 +72,9 @@ def build(base_dir: Path, mutated_dir: Path) -> int:
     store = StateStore.open(temporary)
     try:
         store.record_many(resources)
+        for shop, names in protected.items():
+            if names:
+                store.set_protected(shop, names)
     finally:
         store.close()
     _remove_db(target)

@@ -352,10 +352,27 @@ def scenario_plan(ctx: Context) -> Outcome:
     if ctx.workspace.sizes.api_platforms:
         # Sandbox shops are read live from an emulator that holds nothing: not a 1% plan.
         raise ScenarioPending("not with --api-platforms: see the `api` scenario")
+    recipe = verify_plan_state(command)
     prepare_plan_state(ctx.workspace.base, ctx.workspace.mutated)
     cmd = [*command, "plan", "-c", str(ctx.workspace.mutated)]
     check = _plan_check(cmd, ctx.workspace.expected, not ctx.workspace.sizes.api_platforms)
-    return run_timed(ctx, "plan", cmd, check)
+    outcome = run_timed(ctx, "plan", cmd, check)
+    failed = outcome.failed or recipe.startswith("MISMATCH")
+    return dataclasses.replace(outcome, note=f"{outcome.note}; {recipe}", failed=failed)
+
+
+def verify_plan_state(command: Sequence[str]) -> str:
+    """``plan_state.py verify``, untimed: the recipe still records what apply + ``tasks done``
+    record (on 10 shops x 10 agents); the product changes, so this runs every time."""
+    verify = [provisioner_python(), str(BENCH_DIR / "plan_state.py"), "verify"]
+    done = subprocess.run(
+        [*verify, "--provisioner", shlex.join(command)], capture_output=True, text=True, check=False
+    )
+    line = (done.stdout or done.stderr).strip().splitlines()[:1]
+    progress(f"  plan state recipe: {line[0] if line else 'no output'}")
+    if done.returncode != 0:
+        return f"MISMATCH: plan_state.py verify failed ({line[0] if line else done.returncode})"
+    return "state recipe verified"
 
 
 def _octodns(ctx: Context, name: str, config: str) -> Outcome:
