@@ -116,6 +116,7 @@ class KuaishouApi:
         self.shop = shop
         self._keys = dict(keys)
         self._sign_method = sign_method
+        self._roles: list[KsRole] | None = None
 
     def __repr__(self) -> str:
         return f"KuaishouApi({self.shop!r})"
@@ -157,8 +158,11 @@ class KuaishouApi:
         return next((staff for staff in self.staffs() if staff.nick == nick), None)
 
     def roles(self) -> list[KsRole]:
-        data = self.call("open.user.sub.account.role.list", {})
-        return [role for role in map(_role, _list(data, "roles")) if role]
+        """The shop's platform roles, read once: they cannot be created or changed by API."""
+        if self._roles is None:
+            data = self.call("open.user.sub.account.role.list", {})
+            self._roles = [role for role in map(_role, _list(data, "roles")) if role]
+        return list(self._roles)
 
     def create_staff(self, nick: str, role_ids: list[int]) -> int:
         business = {"nickName": nick, "roleIds": role_ids}

@@ -42,6 +42,16 @@ def connect(loaded: LoadedConfig, shops: Iterable[str]) -> dict[str, Connector]:
     return connectors
 
 
+def problems(connectors: Mapping[str, Connector], parallelism: int = 4) -> list[str]:
+    """Each shop's configuration problems, checked in parallel (some need a platform call)."""
+
+    def check(name: str) -> list[str]:
+        return [f"{name}: {problem}" for problem in connectors[name].problems()]
+
+    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        return [problem for found in pool.map(check, sorted(connectors)) for problem in found]
+
+
 def observe(connectors: Mapping[str, Connector], parallelism: int = 4) -> dict[str, LiveShop]:
     """Read every shop live, in parallel; any failure stops planning with the shop named."""
 

@@ -10,7 +10,7 @@ from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.connectors.base import Connector
 from provisioner.errors import PlanError, StateError
 from provisioner.plan.model import Plan
-from provisioner.plan.observe import connect, observe
+from provisioner.plan.observe import connect, observe, problems
 from provisioner.plan.planner import Observed, make_plan, select_shops
 from provisioner.state import StateReader
 
@@ -71,11 +71,9 @@ def _plan_with(
     connectors: dict[str, Connector],
     parallelism: int,
 ) -> Planned:
-    problems = [
-        f"{name}: {problem}" for name, c in sorted(connectors.items()) for problem in c.problems()
-    ]
-    if problems:
-        raise PlanError("\n  ".join(["the config does not fit the platforms:", *problems]))
+    found = problems(connectors, parallelism)
+    if found:
+        raise PlanError("\n  ".join(["the config does not fit the platforms:", *found]))
     live = observe(connectors, parallelism)
     observed = Observed({name: c.capabilities for name, c in connectors.items()}, live)
     return Planned(loaded, make_plan(loaded, state, observed, selected), connectors)

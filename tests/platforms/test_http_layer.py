@@ -45,7 +45,24 @@ def test_token_bucket_spaces_calls_out_at_its_rate() -> None:
     clock = FakeClock()
     bucket = TokenBucket(2, clock=clock, sleep=clock.sleep)
     waits = [bucket.acquire() for _ in range(4)]
-    assert waits == [0.0, 0.0, 0.5, 0.5]
+    assert waits == [0.0, 0.5, 0.5, 0.5]
+
+
+def test_token_bucket_allows_no_burst_after_an_idle_spell() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(10, clock=clock, sleep=clock.sleep)
+    clock.now += 60  # a minute of silence earns no credit
+    waits = [bucket.acquire() for _ in range(3)]
+    assert waits == pytest.approx([0.0, 0.1, 0.1])
+
+
+def test_a_hold_pushes_back_calls_already_scheduled() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(1, clock=clock, sleep=clock.sleep)
+    bucket.acquire()
+    bucket.hold(2)
+    assert bucket.acquire() == 2.0
+    assert bucket.acquire() == 1.0
 
 
 def test_a_hold_makes_every_caller_wait() -> None:
