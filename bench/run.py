@@ -233,7 +233,7 @@ def provisioner_python() -> str:
     """The Python that has ``provisioner`` installed, for the helpers that import it.
 
     ``$PROVISIONER_PYTHON``; else the provisioner command itself when it starts with a Python
-    interpreter (``python bench/whatif.py ...``); else the interpreter named on the ``#!`` line
+    interpreter (``python -m provisioner.cli.main``); else the interpreter named on the ``#!`` line
     of the provisioner command (a console script); else this one if it can import provisioner.
     """
     if os.environ.get("PROVISIONER_PYTHON"):
