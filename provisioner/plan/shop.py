@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from provisioner.connectors.base import Capabilities, KindCapabilities, LiveShop, capability_for
 from provisioner.plan.diff import field_changes
 from provisioner.plan.model import Drift, Unmanaged, UnmanagedMode
+from provisioner.plan.order import change_order, strings, with_dependencies
 from provisioner.resources import (
     FIELDS,
-    KIND_ORDER,
     KINDS,
     META_FIELDS,
     Action,
@@ -22,8 +22,6 @@ from provisioner.resources import (
     Resource,
     ResourceKind,
 )
-
-_ACTION_ORDER = {"create": 0, "update": 1, "delete": 2}
 
 
 @dataclass(frozen=True)
@@ -62,24 +60,8 @@ def plan_shop(inputs: ShopInputs) -> ShopPlan:
         if capability.managed:
             _KindPlanner(inputs, kind, capability, result).run()
     result.changes = _keep_held_roles(result.changes, inputs)
-    result.changes = _with_dependencies(result.changes)
-    result.changes.sort(key=change_order)
+    result.changes = sorted(with_dependencies(result.changes), key=change_order)
     return result
-
-
-def change_order(change: Change) -> tuple[str, int, int, str, int, int]:
-    """Roles, accounts, groups; then deletions in reverse; api before manual on one address."""
-    address = change.address
-    deleting = change.action == "delete"
-    kind_rank = -KIND_ORDER[address.kind] if deleting else KIND_ORDER[address.kind]
-    return (
-        address.shop,
-        int(deleting),
-        kind_rank,
-        address.name,
-        _ACTION_ORDER[change.action],
-        int(change.execution == "manual"),
-    )
 
 
 def _by_kind(resources: Mapping[Address, Resource], kind: ResourceKind) -> dict[Address, Resource]:
@@ -367,68 +349,9 @@ def _keep_held_roles(changes: list[Change], inputs: ShopInputs) -> list[Change]:
         if a.kind == "account" and a not in deleted and a not in inputs.desired
     ]
     for account in accounts:
-        held.update(_strings(account.get("roles")))
+        held.update(strings(account.get("roles")))
     return [
         c
         for c in changes
         if not (c.address.kind == "role" and c.action == "delete" and c.address.name in held)
     ]
-
-
-def _with_dependencies(changes: list[Change]) -> list[Change]:
-    """Roles before the accounts that use them, members before groups, removals in reverse."""
-    creates = {(c.address.kind, c.address.name): c.key for c in changes if c.action == "create"}
-    result = []
-    for change in changes:
-        needs = set(change.depends_on) | _needs(change, creates, changes)
-        needs.discard(change.key)
-        result.append(
-            _replace_depends(change, tuple(sorted(needs)))
-            if needs != set(change.depends_on)
-            else change
-        )
-    return result
-
-
-def _needs(
-    change: Change, creates: dict[tuple[ResourceKind, str], str], changes: list[Change]
-) -> set[str]:
-    after, kind = change.after(), change.address.kind
-    needs: set[str] = set()
-    if kind == "account" and change.action != "delete":
-        needs |= {
-            creates[("role", r)] for r in _strings(after.get("roles")) if ("role", r) in creates
-        }
-    if kind == "group" and change.action != "delete":
-        needs |= {
-            creates[("account", m)]
-            for m in _strings(after.get("members"))
-            if ("account", m) in creates
-        }
-    if kind == "account" and change.action == "delete":
-        needs |= {
-            other.key
-            for other in changes
-            if other.address.kind == "group" and _drops(other, "members", change.address.name)
-        }
-    if kind == "role" and change.action == "delete":
-        needs |= {
-            other.key
-            for other in changes
-            if other.address.kind == "account" and _drops(other, "roles", change.address.name)
-        }
-    return needs
-
-
-def _drops(change: Change, name: str, member: str) -> bool:
-    before = {c.field: c.before for c in change.fields}
-    after = change.after()
-    return member in _strings(before.get(name)) and member not in _strings(after.get(name))
-
-
-def _strings(value: FieldValue) -> tuple[str, ...]:
-    return value if isinstance(value, tuple) else ()
-
-
-def _replace_depends(change: Change, depends_on: tuple[str, ...]) -> Change:
-    return replace(change, depends_on=depends_on)
