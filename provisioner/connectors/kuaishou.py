@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,13 +31,11 @@ from typing import ClassVar
 
 from provisioner.connectors.base import (
     Capabilities,
-    Connector,
     KindCapabilities,
     LiveShop,
     ShopContext,
 )
 from provisioner.connectors.http import (
-    DEFAULT_TIMEOUT,
     HttpClient,
     HttpReply,
     HttpRequest,
@@ -46,8 +43,8 @@ from provisioner.connectors.http import (
     RetryPolicy,
     create_once,
     paginate,
-    shared_bucket,
 )
+from provisioner.connectors.remote import RemoteConnector
 from provisioner.connectors.sandbox import SandboxDesk, require_credentials, resolve_endpoint
 from provisioner.errors import InvalidError, NotFoundError, TransientError
 from provisioner.resources import Address, Change, FieldValue, Resource, ResourceKind
@@ -435,7 +432,7 @@ def _check_fields(change: Change, allowed: frozenset[str]) -> None:
         raise InvalidError(f"{change.address}: Kuaishou's API cannot set {', '.join(unsupported)}")
 
 
-class KuaishouConnector(Connector):
+class KuaishouConnector(RemoteConnector[KuaishouApi]):
     """A Kuaishou shop. Build with the shop's context; the keyword options are for tests and
     tuning: `timeout` per call (seconds), `retry` policy, `sign_method` (MD5, HMAC_SHA256)."""
 
@@ -451,12 +448,8 @@ class KuaishouConnector(Connector):
         retry: RetryPolicy | None = None,
         sign_method: kuaishou.SignMethod = kuaishou.DEFAULT_SIGN_METHOD,
     ) -> None:
-        super().__init__(context)
-        self._timeout = timeout
-        self._retry = retry
+        super().__init__(context, timeout=timeout, retry=retry)
         self._sign_method = sign_method
-        self._lock = threading.Lock()
-        self._opened: tuple[KuaishouApi, SandboxDesk | None] | None = None
 
     def reader(self) -> KuaishouReader:
         return KuaishouReader(self._open()[0])
@@ -480,31 +473,15 @@ class KuaishouConnector(Connector):
             ]
         return tuple(found)
 
-    def close(self) -> None:
-        with self._lock:
-            if self._opened is not None:
-                self._opened[0].client.close()
-                self._opened = None
-
-    def _open(self) -> tuple[KuaishouApi, SandboxDesk | None]:
-        with self._lock:
-            if self._opened is None:
-                self._opened = self._connect()
-            return self._opened
-
     def _connect(self) -> tuple[KuaishouApi, SandboxDesk | None]:
         context = self.context
         endpoint = resolve_endpoint(context, "kuaishou", kuaishou.PRODUCTION_URL, DEFAULT_RATE)
         keys = require_credentials(endpoint.credentials, CREDENTIALS, context.name)
-        client = HttpClient(
+        client = self._client(
+            endpoint,
             endpoint.base_url,
-            bucket=shared_bucket(
-                endpoint.base_url, keys["app_key"], context.shop.rate_limit or endpoint.default_rate
-            ),
-            secrets=[keys["sign_secret"], keys["access_token"], *_optional_secret(context)],
-            transport=endpoint.transport,
-            timeout=self._timeout or DEFAULT_TIMEOUT,
-            retry=self._retry or RetryPolicy(),
+            keys["app_key"],
+            [keys["sign_secret"], keys["access_token"], *_optional_secret(context)],
         )
         api = KuaishouApi(client, context.name, keys, self._sign_method)
         if endpoint.office is None:

@@ -18,7 +18,6 @@ is built with another `sign_method`. Answers are read in TOP's classic (non-`sim
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,13 +25,11 @@ from typing import ClassVar
 
 from provisioner.connectors.base import (
     Capabilities,
-    Connector,
     KindCapabilities,
     LiveShop,
     ShopContext,
 )
 from provisioner.connectors.http import (
-    DEFAULT_TIMEOUT,
     HttpClient,
     HttpReply,
     HttpRequest,
@@ -40,8 +37,8 @@ from provisioner.connectors.http import (
     RetryPolicy,
     create_once,
     paginate,
-    shared_bucket,
 )
+from provisioner.connectors.remote import RemoteConnector
 from provisioner.connectors.sandbox import (
     SandboxDesk,
     native_codes,
@@ -309,7 +306,7 @@ class TopWriter:
         )
 
 
-class TopConnector(Connector):
+class TopConnector(RemoteConnector[TopApi]):
     """A shop on TOP. Build with the shop's context; the keyword options are for tests and
     tuning: `timeout` per call (seconds), `retry` policy, `sign_method` (md5, hmac,
     hmac-sha256)."""
@@ -324,12 +321,8 @@ class TopConnector(Connector):
         retry: RetryPolicy | None = None,
         sign_method: top.SignMethod = top.DEFAULT_SIGN_METHOD,
     ) -> None:
-        super().__init__(context)
-        self._timeout = timeout
-        self._retry = retry
+        super().__init__(context, timeout=timeout, retry=retry)
         self._sign_method = sign_method
-        self._lock = threading.Lock()
-        self._opened: tuple[TopApi, SandboxDesk | None] | None = None
 
     def reader(self) -> TopReader:
         return TopReader(self._open()[0])
@@ -337,18 +330,6 @@ class TopConnector(Connector):
     def writer(self) -> TopWriter:
         api, desk = self._open()
         return TopWriter(api, self.platform, desk)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._opened is not None:
-                self._opened[0].client.close()
-                self._opened = None
-
-    def _open(self) -> tuple[TopApi, SandboxDesk | None]:
-        with self._lock:
-            if self._opened is None:
-                self._opened = self._connect()
-            return self._opened
 
     def _connect(self) -> tuple[TopApi, SandboxDesk | None]:
         context = self.context
@@ -358,14 +339,11 @@ class TopConnector(Connector):
         main = context.shop.main_account or (context.name if endpoint.office else None)
         if main is None:
             raise InvalidError(f"{context.name}: {self.platform} shops need main_account")
-        rate = context.shop.rate_limit or endpoint.default_rate
-        client = HttpClient(
+        client = self._client(
+            endpoint,
             endpoint.base_url.removesuffix(top.ROUTER_PATH),
-            bucket=shared_bucket(endpoint.base_url, keys["app_key"], rate),
-            secrets=[keys["app_secret"], keys["session"]],
-            transport=endpoint.transport,
-            timeout=self._timeout or DEFAULT_TIMEOUT,
-            retry=self._retry or RetryPolicy(),
+            keys["app_key"],
+            [keys["app_secret"], keys["session"]],
         )
         api = TopApi(client, context.name, keys, self._sign_method, main)
         if endpoint.office is None:
