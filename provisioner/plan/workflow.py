@@ -44,9 +44,12 @@ def state_path(loaded: LoadedConfig) -> Path:
 def connect_shops(
     loaded: LoadedConfig, state: StateReader, shops: Sequence[str] = ()
 ) -> dict[str, Connector]:
-    selected = select_shops(loaded, state, shops)
-    live_shops = [name for name in selected if not loaded.config.shops[name].retired]
-    return connect(loaded, live_shops)
+    return _connect_selected(loaded, select_shops(loaded, state, shops))
+
+
+def _connect_selected(loaded: LoadedConfig, selected: Sequence[str]) -> dict[str, Connector]:
+    """Connectors for the selected shops that are not retired (retired ones are only forgotten)."""
+    return connect(loaded, [name for name in selected if not loaded.config.shops[name].retired])
 
 
 def plan_config(config_path: Path, shops: Sequence[str] = (), parallelism: int = 4) -> Planned:
@@ -56,7 +59,7 @@ def plan_config(config_path: Path, shops: Sequence[str] = (), parallelism: int =
 def plan_loaded(loaded: LoadedConfig, shops: Sequence[str] = (), parallelism: int = 4) -> Planned:
     with StateReader.open(state_path(loaded)) as state:
         selected = select_shops(loaded, state, shops)
-        connectors = connect_shops(loaded, state, selected)
+        connectors = _connect_selected(loaded, selected)
         try:
             return _plan_with(loaded, state, selected, connectors, parallelism)
         except BaseException:
