@@ -10,7 +10,7 @@ from provisioner.config.loader import LoadedConfig
 from provisioner.connectors.base import Connector, LiveShop, ShopContext
 from provisioner.connectors.registry import connector_class
 from provisioner.errors import ConnectorError, PlanError
-from provisioner.plan.desired import accounts_by_shop, role_bindings
+from provisioner.plan.desired import DesiredState, accounts_by_shop
 from provisioner.secrets import resolve
 
 
@@ -24,13 +24,14 @@ def connect(loaded: LoadedConfig, shops: Iterable[str]) -> dict[str, Connector]:
     templates its accounts use."""
     config = loaded.config
     placed = accounts_by_shop(config)
+    desired = DesiredState(config)  # role bindings computed once per platform, not per shop
     connectors = {}
     for name in shops:
         shop = config.shops[name]
         used = {role for _, _, account in placed.get(name, []) for role in account.roles}
         bindings = {
             role: binding
-            for role, binding in role_bindings(config, shop.platform).items()
+            for role, binding in desired.bindings(shop.platform).items()
             if role in used
         }
         credentials = {
