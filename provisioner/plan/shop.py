@@ -82,13 +82,13 @@ class _KindPlanner:
         self.live = _by_kind(inputs.live.resources, kind) if self.listed else {}
 
     def run(self) -> None:
+        existing = set(self.recorded) | set(self.live)
         if self.kind == "account":
-            self.out.existing_accounts = len(set(self.recorded) | set(self.live))
+            self.out.existing_accounts = len(existing)
         if self.listed:
             self._drift()
         for address, wanted in self.desired.items():
             self._converge(address, wanted)
-        existing = set(self.recorded) | set(self.live)
         for address in sorted(existing - set(self.desired)):
             if not self._protected(address):
                 self._leftover(address)
