@@ -190,21 +190,23 @@ def _role_list(tenant: Tenant, args: Args) -> dict[str, object]:
 
 def _create(tenant: Tenant, args: Args) -> dict[str, object]:
     nick = _text(args, "nickName")
-    patch = accounts.AccountPatch(
-        contact_phone=_optional_text(args, "contactPhone"),
-        remarks=_optional_text(args, "remarks"),
-    )
+    patch = _contact_patch(args)
     account_id = accounts.create_account(tenant, nick, patch)
     accounts.set_roles(tenant, account_id, _ids(args, "roleIds") or [])
     return {"staffUserid": account_id}
 
 
-def _update(tenant: Tenant, args: Args) -> dict[str, object]:
-    account_id = _int(args, "staffUserId")
-    patch = accounts.AccountPatch(
+def _contact_patch(args: Args) -> accounts.AccountPatch:
+    """The account settings `create` and `update` both take: contact phone and remarks."""
+    return accounts.AccountPatch(
         contact_phone=_optional_text(args, "contactPhone"),
         remarks=_optional_text(args, "remarks"),
     )
+
+
+def _update(tenant: Tenant, args: Args) -> dict[str, object]:
+    account_id = _int(args, "staffUserId")
+    patch = _contact_patch(args)
     accounts.update_account(tenant, account_id, patch)
     role_ids = _ids(args, "roleIds")
     if role_ids is not None:
