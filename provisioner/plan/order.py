@@ -31,9 +31,10 @@ def change_order(change: Change) -> tuple[str, int, int, str, int, int]:
 def with_dependencies(changes: list[Change]) -> list[Change]:
     """Roles before the accounts that use them, members before groups, removals in reverse."""
     creates = {(c.address.kind, c.address.name): c.key for c in changes if c.action == "create"}
+    dropped = _dropped_by(changes)
     result = []
     for change in changes:
-        needs = set(change.depends_on) | _needs(change, creates, changes)
+        needs = set(change.depends_on) | _needs(change, creates, dropped)
         needs.discard(change.key)
         result.append(
             _replace_depends(change, tuple(sorted(needs)))
@@ -43,40 +44,45 @@ def with_dependencies(changes: list[Change]) -> list[Change]:
     return result
 
 
+# What a change takes away from others: a group change dropping a member account, an account
+# change dropping a role. The removal of that account or role must wait for it.
+_DROPS: dict[ResourceKind, tuple[str, ResourceKind]] = {
+    "group": ("members", "account"),
+    "account": ("roles", "role"),
+}
+
+
+def _dropped_by(changes: list[Change]) -> dict[tuple[ResourceKind, str], set[str]]:
+    """(kind, name) -> keys of the changes that drop it, indexed once for the whole shop."""
+    dropped: dict[tuple[ResourceKind, str], set[str]] = {}
+    for change in changes:
+        drop = _DROPS.get(change.address.kind)
+        if drop is None:
+            continue
+        field, target = drop
+        before = next((c.before for c in change.fields if c.field == field), None)
+        kept = set(strings(change.after().get(field)))
+        for name in strings(before):
+            if name not in kept:
+                dropped.setdefault((target, name), set()).add(change.key)
+    return dropped
+
+
 def _needs(
-    change: Change, creates: dict[tuple[ResourceKind, str], str], changes: list[Change]
+    change: Change,
+    creates: dict[tuple[ResourceKind, str], str],
+    dropped: dict[tuple[ResourceKind, str], set[str]],
 ) -> set[str]:
-    after, kind = change.after(), change.address.kind
-    needs: set[str] = set()
-    if kind == "account" and change.action != "delete":
-        needs |= {
-            creates[("role", r)] for r in strings(after.get("roles")) if ("role", r) in creates
-        }
-    if kind == "group" and change.action != "delete":
-        needs |= {
-            creates[("account", m)]
-            for m in strings(after.get("members"))
-            if ("account", m) in creates
-        }
-    if kind == "account" and change.action == "delete":
-        needs |= {
-            other.key
-            for other in changes
-            if other.address.kind == "group" and _drops(other, "members", change.address.name)
-        }
-    if kind == "role" and change.action == "delete":
-        needs |= {
-            other.key
-            for other in changes
-            if other.address.kind == "account" and _drops(other, "roles", change.address.name)
-        }
-    return needs
-
-
-def _drops(change: Change, name: str, member: str) -> bool:
-    before = {c.field: c.before for c in change.fields}
-    after = change.after()
-    return member in strings(before.get(name)) and member not in strings(after.get(name))
+    after, address = change.after(), change.address
+    if change.action == "delete":
+        return set(dropped.get((address.kind, address.name), ()))
+    if address.kind == "account":
+        wanted = [("role", r) for r in strings(after.get("roles"))]
+    elif address.kind == "group":
+        wanted = [("account", m) for m in strings(after.get("members"))]
+    else:
+        return set()
+    return {creates[item] for item in wanted if item in creates}
 
 
 def strings(value: FieldValue) -> tuple[str, ...]:
