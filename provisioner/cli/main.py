@@ -42,12 +42,20 @@ def _debugging(ctx: click.Context) -> bool:
     return bool(ctx.obj and ctx.obj.get("debug"))
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="provisioner")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Customer-service staff access as code: plan and apply sub-accounts on every shop."""
+    if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
+        # `provisioner` alone is someone finding their way: the help, and success.
+        click.echo(ctx.get_help())
+        ctx.exit(0)
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     logging.basicConfig(

@@ -19,6 +19,24 @@ COMMANDS = {
     "state": "state",
     "sandbox": "sandbox",
     "schema": "schema",
+    "completion": "completion",
+}
+
+# Each command's first help sentence, so `provisioner --help` (and shell completion) lists the
+# commands without importing every one of them (that pulled in the whole package: ~0.5 s). A test
+# checks these against the commands' own help; a command missing here is imported for its help.
+SHORT_HELP = {
+    "validate": "Check the configuration: syntax, keys, references, names, policies.",
+    "plan": "Compare the config with the recorded and live state of every shop.",
+    "apply": "Carry out the plan: API changes now, manual changes as tasks.",
+    "show": "Show a plan saved with `plan --out`.",
+    "tasks": "Manual tasks: list them, mark them done, or cancel them.",
+    "import": "Live accounts, roles and groups not yet in the config, as YAML to merge into it.",
+    "report": "Every person's permissions on every shop, with risk levels (for access reviews).",
+    "state": "The state store: apply history and the apply lock.",
+    "sandbox": "The local emulators of the platforms' APIs (no credentials, no network).",
+    "schema": "The JSON Schema editors and CI use to check config files.",
+    "completion": "Print the shell completion script for bash, zsh or fish.",
 }
 
 
@@ -35,6 +53,35 @@ class LazyGroup(click.Group):
         command: click.Command = importlib.import_module(f"{__name__}.{module}").command
         return command
 
+    def command_help(self, ctx: click.Context, name: str, limit: int) -> str:
+        """A command's one-line help, from `SHORT_HELP` when it is there (no import)."""
+        text = SHORT_HELP.get(name)
+        if text is not None:
+            return _truncated(text, limit)
+        command = self.get_command(ctx, name)
+        return command.get_short_help_str(limit) if command is not None else ""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = [name for name in self.list_commands(ctx) if name in COMMANDS]
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, self.command_help(ctx, name, limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def shell_complete(
+        self, ctx: click.Context, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        items = [
+            CompletionItem(name, help=self.command_help(ctx, name, 45))
+            for name in self.list_commands(ctx)
+            if name.startswith(incomplete)
+        ]
+        return items + super(click.Group, self).shell_complete(ctx, incomplete)
+
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
@@ -44,3 +91,10 @@ class LazyGroup(click.Group):
             hint = f" Did you mean '{close[0]}'?" if close else ""
             ctx.fail(f"No such command '{name}'.{hint}")
         return super().resolve_command(ctx, args)
+
+
+def _truncated(text: str, limit: int) -> str:
+    # As click shortens a command's help for listings: whole words, then "...".
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 3, 0)].rsplit(" ", 1)[0].rstrip(" ,;:") + "..."
