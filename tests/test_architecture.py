@@ -38,7 +38,6 @@ ROOT = ""  # `provisioner/__init__.py`: the version; anyone may import it
 QUARANTINE = {
     "yaml": ("provisioner/config/yamlsource.py",),
     "jsonschema": ("provisioner/config/schema.py",),
-    "deepdiff": ("provisioner/plan/diff.py",),
     "click": ("provisioner/cli/",),
     "httpx": ("provisioner/connectors/http.py",),
 }

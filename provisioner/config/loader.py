@@ -8,11 +8,9 @@ checks, and references to it are not reported as unknown (see `prune`).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from pydantic_core import ErrorDetails
 
 from provisioner.config.checks import Checker, Finding, Loc, Unchecked
 from provisioner.config.explain import explain
+from provisioner.config.heap import paused_gc
 from provisioner.config.prune import SECTIONS, Pruned, prune
 from provisioner.config.suggest import closest
 from provisioner.config.yamlsource import ROOT, Document, YamlProblems, dotted, parse
@@ -52,7 +51,7 @@ class _Source:
 def load_config(path: Path) -> LoadedConfig:
     """Read `path` (a file, or every *.yaml/*.yml below a directory); raise ConfigError on errors."""
     files = discover(path)
-    with _gc_paused():
+    with paused_gc():
         root = path if path.is_dir() else path.parent
         sources, diagnostics, readable, digest = _read_all(files, root)
         merged, owners, empty = _merge(sources, diagnostics)
@@ -69,20 +68,6 @@ def load_config(path: Path) -> LoadedConfig:
         raise ConfigError(diagnostics)
     warnings = tuple(sorted(d for d in findings if d.severity == "warning"))
     return LoadedConfig(config, tuple(files), root, warnings, digest, path)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Loading allocates hundreds of thousands of small containers and frees almost none, the
-    # worst case for CPython's cyclic collector: it would rescan the growing heap again and
-    # again (3x the time of the parse itself on 20,000 agents). Nothing here makes cycles.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def discover(path: Path) -> list[Path]:

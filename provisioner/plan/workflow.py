@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from provisioner.config.heap import paused_gc
 from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.connectors.base import Connector
 from provisioner.errors import PlanError, StateError
@@ -77,6 +78,8 @@ def _plan_with(
     found = problems(connectors, parallelism)
     if found:
         raise PlanError("\n  ".join(["the config does not fit the platforms:", *found]))
-    live = observe(connectors, parallelism)
-    observed = Observed({name: c.capabilities for name, c in connectors.items()}, live)
-    return Planned(loaded, make_plan(loaded, state, observed, selected), connectors)
+    with paused_gc():
+        live = observe(connectors, parallelism)
+        observed = Observed({name: c.capabilities for name, c in connectors.items()}, live)
+        plan = make_plan(loaded, state, observed, selected)
+    return Planned(loaded, plan, connectors)
