@@ -18,9 +18,11 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Literal
 
+from provisioner.platforms import builtin_platforms
+
 Risk = Literal["low", "medium", "high", "critical"]
 RISK_ORDER: tuple[Risk, ...] = ("critical", "high", "medium", "low")  # most dangerous first
-PLATFORMS: tuple[str, ...] = ("tmall", "taobao", "pinduoduo", "douyin", "kuaishou", "jd")
+PLATFORMS: tuple[str, ...] = builtin_platforms()  # each needs a table in catalog.json
 
 _ROOT_KEYS = frozenset({"permissions", "platforms"})
 _PERMISSION_KEYS = frozenset({"name", "label", "risk"})

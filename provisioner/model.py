@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-BUILTIN_PLATFORMS = ("tmall", "taobao", "pinduoduo", "douyin", "kuaishou", "jd")
+from provisioner.platforms import builtin_platforms
+
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Names = tuple[str, ...]
 
@@ -94,7 +95,7 @@ class Group(Strict):
 
 
 class Shop(Strict):
-    platform: str = Field(json_schema_extra={"examples": list(BUILTIN_PLATFORMS)})
+    platform: str = Field(json_schema_extra={"examples": list(builtin_platforms())})
     name: str = ""
     main_account: str | None = Field(None, description="Tmall/Taobao: sub-accounts are MAIN:NICK")
     endpoint: str | None = Field(None, description='"sandbox", a URL, or omitted for the real API')

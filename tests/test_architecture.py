@@ -19,16 +19,17 @@ PACKAGE = Path(__file__).parents[1] / "provisioner"
 # Names sharing a tuple are siblings: neither may import the other.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors",),
+    ("resources",),
+    ("platforms",),
     ("catalog",),
     ("model",),
-    ("resources",),
     ("secrets",),
     ("config", "state"),
     ("wire",),
     ("emulators",),
     ("connectors",),
     ("plan",),
-    ("apply", "render"),
+    ("apply", "render", "run"),
     ("cli",),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

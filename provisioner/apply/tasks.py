@@ -23,7 +23,9 @@ def complete_task(
         raise TaskError(
             f"task #{task_id} belongs to shop {change.address.shop}, which is not in the config"
         )
-    connector.writer().perform_manual(change)
+    desk = connector.desk()  # only a stand-in back office (the sandbox) performs the work
+    if desk is not None:
+        desk.perform(change)
     previous = store.resources(change.address.shop).get(change.address)
     resource = recorded_after(previous, change)
     return store.complete_task(task_id, who, note, resource=resource, forget=resource is None)

@@ -15,16 +15,11 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 
 from provisioner.catalog import load_catalog
-from provisioner.config.platforms import (
-    TEST_PLATFORMS,
-    known_platforms,
-    naming_rule,
-    needs_main_account,
-)
 from provisioner.config.roles import effective_permissions, extends_cycles
 from provisioner.config.suggest import did_you_mean
 from provisioner.errors import Severity
 from provisioner.model import Account, Config
+from provisioner.platforms import builtin_platforms, descriptor, known_platforms
 
 Loc = tuple[str | int, ...]
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -85,7 +80,7 @@ class Checker:
             loc: Loc = ("shops", name)
             if shop.platform not in platforms:
                 yield Finding((*loc, "platform"), _unknown_platform(shop.platform))
-            elif needs_main_account(shop.platform) and not shop.main_account:
+            elif descriptor(shop.platform).needs_main_account and not shop.main_account:
                 message = (
                     f"missing required key 'main_account': a {shop.platform} shop needs it, "
                     "because its sub-accounts are named MAIN_ACCOUNT:NICKNAME"
@@ -183,7 +178,7 @@ class Checker:
                     if shop is not None and role in self.config.roles:
                         used_on.setdefault((role, shop.platform), account.shop)
         for (role, platform), shop_name in sorted(used_on.items()):
-            limit = naming_rule(platform).max_role
+            limit = descriptor(platform).naming.max_role
             if len(role) > limit:
                 message = (
                     f"role name '{role}' is {len(role)} characters; {platform} allows at most "
@@ -297,7 +292,7 @@ def _claimed(account: Account, agent_id: str, first: Loc) -> str:
 
 
 def _nickname_rules(loc: Loc, nickname: str, platform: str) -> Iterator[Finding]:
-    rule = naming_rule(platform)
+    rule = descriptor(platform).naming
     if len(nickname) > rule.max_nickname:
         message = (
             f"nickname '{nickname}' is {len(nickname)} characters; "
@@ -311,8 +306,9 @@ def _nickname_rules(loc: Loc, nickname: str, platform: str) -> Iterator[Finding]
 
 
 def _unknown_platform(platform: str) -> str:
-    shown = [name for name in known_platforms() if name not in TEST_PLATFORMS]
-    hint = did_you_mean(platform, shown)
+    # The hint knows installed plugins too; the list shows what this package ships.
+    shown = sorted(builtin_platforms())
+    hint = did_you_mean(platform, known_platforms())
     return f"unknown platform '{platform}'{hint} (known: {', '.join(shown)})"
 
 

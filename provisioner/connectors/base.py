@@ -3,7 +3,8 @@
 A connector is made for one shop (`ShopContext`). It declares, per resource kind, which fields
 it can read live and which it can change through the platform's API (`Capabilities`); the
 planner decides from that alone whether a change is `api` or `manual`. It hands planning a
-`ShopReader` (reading never changes anything) and only apply gets a `ShopWriter`.
+`ShopReader` (reading never changes anything) and only apply gets a `ShopWriter`. Where a
+stand-in back office exists (the sandbox), `desk()` hands it to whoever closes manual tasks.
 
 Third-party connectors subclass `Connector` and register the class under the entry point group
 `provisioner.connectors`, named by platform.
@@ -18,44 +19,30 @@ from pathlib import Path
 from typing import ClassVar, Protocol
 
 from provisioner.model import Shop
+from provisioner.platforms import (  # re-exported: connectors, third-party ones too, import them here
+    NO_API,
+    Capabilities,
+    KindCapabilities,
+    Platform,
+    capability_for,
+    descriptor,
+)
 from provisioner.resources import Address, Change, Resource, ResourceKind
 from provisioner.secrets import Secret
 
-
-@dataclass(frozen=True)
-class KindCapabilities:
-    """What a platform can do with one kind of resource.
-
-    - `listable`: the platform lists these resources, so their existence is read live and
-      resources that exist but are not declared can be reported as unmanaged;
-    - `readable`: fields whose current value is read live (others: the recorded value counts);
-    - `writable`: fields an API call can change on an existing resource;
-    - `create`: the API can create one, setting `create_fields` (other declared fields
-      follow as a manual update); `delete`: the API can delete one;
-    - `managed`: False when templates bind to resources the platform owns (Kuaishou roles):
-      then no resource of this kind is planned at all.
-    """
-
-    listable: bool = False
-    readable: frozenset[str] = frozenset()
-    writable: frozenset[str] = frozenset()
-    create: bool = False
-    create_fields: frozenset[str] = frozenset()
-    delete: bool = False
-    managed: bool = True
-
-    @property
-    def can_disable(self) -> bool:
-        return "status" in self.writable
-
-
-Capabilities = Mapping[ResourceKind, KindCapabilities]
-
-NO_API: Capabilities = {
-    "account": KindCapabilities(),
-    "role": KindCapabilities(),
-    "group": KindCapabilities(),
-}
+__all__ = [
+    "NO_API",
+    "BackOfficeDesk",
+    "Capabilities",
+    "Connector",
+    "KindCapabilities",
+    "LiveShop",
+    "RoleBinding",
+    "ShopContext",
+    "ShopReader",
+    "ShopWriter",
+    "capability_for",
+]
 
 
 @dataclass(frozen=True)
@@ -81,6 +68,10 @@ class ShopContext:
     @property
     def platform(self) -> str:
         return self.shop.platform
+
+    @property
+    def descriptor(self) -> Platform:
+        return descriptor(self.shop.platform)
 
 
 @dataclass(frozen=True)
@@ -110,10 +101,13 @@ class ShopWriter(Protocol):
         """Look a resource up by its natural key (nickname, role or group name)."""
         ...
 
-    def perform_manual(self, change: Change) -> None:
+
+class BackOfficeDesk(Protocol):
+    def perform(self, change: Change) -> None:
         """Do what a person does in the back office for a manual change.
 
-        Only the sandbox can: it stands in for the back office. Real platforms do nothing.
+        Only a stand-in for the back office has one (the sandbox, test platforms): when a
+        manual task is marked done there, it performs the change so the next plan reads it.
         """
         ...
 
@@ -136,13 +130,18 @@ class Connector(ABC):
     def writer(self) -> ShopWriter:
         """A client that changes the platform, for apply and for completing manual tasks."""
 
+    def desk(self) -> BackOfficeDesk | None:
+        """The stand-in back office that performs manual changes, where there is one (the
+        sandbox); None on a real platform, where a person does them."""
+        return None
+
+    @property
+    def descriptor(self) -> Platform:
+        return descriptor(self.platform)
+
     def problems(self) -> tuple[str, ...]:
         """Plan-time configuration problems this platform cannot work with (e.g. unbound roles)."""
         return ()
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
-
-
-def capability_for(capabilities: Capabilities, kind: ResourceKind) -> KindCapabilities:
-    return capabilities.get(kind, KindCapabilities())

@@ -29,12 +29,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from provisioner.connectors.base import (
-    Capabilities,
-    KindCapabilities,
-    LiveShop,
-    ShopContext,
-)
+from provisioner.connectors.base import BackOfficeDesk, Capabilities, LiveShop, ShopContext
+from provisioner.connectors.endpoints import require_credentials, resolve_endpoint
 from provisioner.connectors.http import (
     HttpClient,
     HttpReply,
@@ -45,36 +41,16 @@ from provisioner.connectors.http import (
     paginate,
 )
 from provisioner.connectors.remote import RemoteConnector
-from provisioner.connectors.sandbox import SandboxDesk, require_credentials, resolve_endpoint
 from provisioner.errors import InvalidError, NotFoundError, TransientError
+from provisioner.platforms.builtin import KUAISHOU
 from provisioner.resources import Address, Change, FieldValue, Resource, ResourceKind
 from provisioner.wire import kuaishou
 
 DEFAULT_RATE = 10.0
 PAGE_SIZE = kuaishou.PAGE_SIZE_MAX
 CREDENTIALS = ("app_key", "sign_secret", "access_token")
-_FIELDS = frozenset({"status", "roles"})
-_GROUP_FIELDS = frozenset({"description", "members"})
-
-KUAISHOU_CAPABILITIES: Capabilities = {
-    "account": KindCapabilities(
-        listable=True,
-        readable=_FIELDS,
-        writable=_FIELDS,
-        create=True,
-        create_fields=_FIELDS,
-        delete=True,
-    ),
-    "role": KindCapabilities(listable=True, managed=False),
-    "group": KindCapabilities(
-        listable=True,
-        readable=_GROUP_FIELDS,
-        writable=_GROUP_FIELDS,
-        create=True,
-        create_fields=_GROUP_FIELDS,
-        delete=True,
-    ),
-}
+_FIELDS = KUAISHOU.capabilities["account"].writable
+_GROUP_FIELDS = KUAISHOU.capabilities["group"].writable
 
 
 @dataclass(frozen=True)
@@ -274,12 +250,11 @@ class KuaishouReader:
 
 
 class KuaishouWriter:
-    """Carries out Kuaishou's `api` changes; in the sandbox also performs the manual ones."""
+    """Carries out Kuaishou's `api` changes."""
 
-    def __init__(self, api: KuaishouApi, desk: SandboxDesk | None) -> None:
+    def __init__(self, api: KuaishouApi) -> None:
         self.api = api
         self._reader = KuaishouReader(api)
-        self._desk = desk
         self._role_ids: dict[str, int] | None = None
 
     def apply(self, change: Change) -> str | None:
@@ -304,10 +279,6 @@ class KuaishouWriter:
             return None if group is None else self._reader.group(group, self._nicks())
         role = next((r for r in self.api.roles() if r.name == address.name), None)
         return None if role is None else Resource(address, {}, str(role.role_id))
-
-    def perform_manual(self, change: Change) -> None:
-        if self._desk is not None:
-            self._desk.perform(change)
 
     # Accounts.
 
@@ -436,9 +407,9 @@ class KuaishouConnector(RemoteConnector[KuaishouApi]):
     """A Kuaishou shop. Build with the shop's context; the keyword options are for tests and
     tuning: `timeout` per call (seconds), `retry` policy, `sign_method` (MD5, HMAC_SHA256)."""
 
-    platform = "kuaishou"
-    display_name = "Kuaishou 快手小店"
-    capabilities: ClassVar[Capabilities] = KUAISHOU_CAPABILITIES
+    platform = KUAISHOU.name
+    display_name = KUAISHOU.display_name
+    capabilities: ClassVar[Capabilities] = KUAISHOU.capabilities
 
     def __init__(
         self,
@@ -455,7 +426,7 @@ class KuaishouConnector(RemoteConnector[KuaishouApi]):
         return KuaishouReader(self._open()[0])
 
     def writer(self) -> KuaishouWriter:
-        return KuaishouWriter(*self._open())
+        return KuaishouWriter(self._open()[0])
 
     def problems(self) -> tuple[str, ...]:
         """Templates bound to no Kuaishou role, or to a role this shop does not have."""
@@ -473,9 +444,9 @@ class KuaishouConnector(RemoteConnector[KuaishouApi]):
             ]
         return tuple(found)
 
-    def _connect(self) -> tuple[KuaishouApi, SandboxDesk | None]:
+    def _connect(self) -> tuple[KuaishouApi, BackOfficeDesk | None]:
         context = self.context
-        endpoint = resolve_endpoint(context, "kuaishou", kuaishou.PRODUCTION_URL, DEFAULT_RATE)
+        endpoint = resolve_endpoint(context, kuaishou.PRODUCTION_URL, DEFAULT_RATE)
         keys = require_credentials(endpoint.credentials, CREDENTIALS, context.name)
         client = self._client(
             endpoint,
@@ -483,10 +454,7 @@ class KuaishouConnector(RemoteConnector[KuaishouApi]):
             keys["app_key"],
             [keys["sign_secret"], keys["access_token"], *_optional_secret(context)],
         )
-        api = KuaishouApi(client, context.name, keys, self._sign_method)
-        if endpoint.office is None:
-            return api, None
-        return api, SandboxDesk(endpoint.office, self.platform, lambda nick: nick)
+        return KuaishouApi(client, context.name, keys, self._sign_method), endpoint.desk
 
 
 def _optional_secret(context: ShopContext) -> list[str]:

@@ -17,6 +17,7 @@ from provisioner.connectors.base import (
     ShopWriter,
 )
 from provisioner.errors import InvalidError
+from provisioner.platforms.builtin import DOUYIN, JD, PINDUODUO
 from provisioner.resources import Address, Change, Resource
 
 
@@ -37,9 +38,6 @@ class _Blind:
     def find(self, address: Address) -> Resource | None:
         return None
 
-    def perform_manual(self, change: Change) -> None:
-        return None
-
 
 class ManualConnector(Connector):
     capabilities: ClassVar[Capabilities] = NO_API
@@ -52,15 +50,15 @@ class ManualConnector(Connector):
 
 
 class PinduoduoConnector(ManualConnector):
-    platform = "pinduoduo"
-    display_name = "Pinduoduo"
+    platform = PINDUODUO.name
+    display_name = PINDUODUO.display_name
 
 
 class DouyinConnector(ManualConnector):
-    platform = "douyin"
-    display_name = "Douyin Shop"
+    platform = DOUYIN.name
+    display_name = DOUYIN.display_name
 
 
 class JdConnector(ManualConnector):
-    platform = "jd"
-    display_name = "JD"
+    platform = JD.name
+    display_name = JD.display_name

@@ -1,7 +1,7 @@
 """What the TOP and Kuaishou connectors share: one platform API per shop, opened on first use.
 
-A subclass implements `_connect` (resolve the endpoint, build the API object and, in the sandbox,
-the back-office desk) and builds its HTTP client with `_client`; opening is thread-safe and
+A subclass implements `_connect` (resolve the endpoint, build the API object; in the sandbox the
+endpoint brings the back-office desk) and builds its HTTP client with `_client`; opening is thread-safe and
 happens once, and `close` releases the client.
 """
 
@@ -11,9 +11,9 @@ import threading
 from abc import abstractmethod
 from typing import Generic, Protocol, TypeVar
 
-from provisioner.connectors.base import Connector, ShopContext
+from provisioner.connectors.base import BackOfficeDesk, Connector, ShopContext
+from provisioner.connectors.endpoints import Endpoint
 from provisioner.connectors.http import DEFAULT_TIMEOUT, HttpClient, RetryPolicy, shared_bucket
-from provisioner.connectors.sandbox import Endpoint, SandboxDesk
 
 
 class PlatformApi(Protocol):
@@ -39,7 +39,7 @@ class RemoteConnector(Connector, Generic[ApiT]):
         self._timeout = timeout
         self._retry = retry
         self._lock = threading.Lock()
-        self._opened: tuple[ApiT, SandboxDesk | None] | None = None
+        self._opened: tuple[ApiT, BackOfficeDesk | None] | None = None
 
     def close(self) -> None:
         with self._lock:
@@ -47,14 +47,17 @@ class RemoteConnector(Connector, Generic[ApiT]):
                 self._opened[0].client.close()
                 self._opened = None
 
-    def _open(self) -> tuple[ApiT, SandboxDesk | None]:
+    def desk(self) -> BackOfficeDesk | None:
+        return self._open()[1]
+
+    def _open(self) -> tuple[ApiT, BackOfficeDesk | None]:
         with self._lock:
             if self._opened is None:
                 self._opened = self._connect()
             return self._opened
 
     @abstractmethod
-    def _connect(self) -> tuple[ApiT, SandboxDesk | None]:
+    def _connect(self) -> tuple[ApiT, BackOfficeDesk | None]:
         """The shop's API object and, for `endpoint: sandbox`, its back-office desk."""
 
     def _client(self, endpoint: Endpoint, url: str, app_key: str, secrets: list[str]) -> HttpClient:

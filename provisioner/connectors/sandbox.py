@@ -1,47 +1,45 @@
-"""Where a TOP or Kuaishou connector sends its calls, and the sandbox's stand-in back office.
+"""`endpoint: sandbox`: the emulator in this process, and the stand-in back office beside it.
 
-`shop.endpoint`:
-- omitted: the platform's production API, with the shop's own credentials (all required);
-- `http://...` / `https://...`: that URL, exactly like a real platform (e.g. the emulator served
-  by `provisioner sandbox serve`), with the shop's own credentials;
-- `sandbox`: the emulator in this process, through a WSGI transport (no socket), persisted in
-  `<state_dir>/sandbox/emulator.db`. Credentials are optional: the fixed sandbox ones apply,
-  with the session / access token `sandbox-session/<shop name>`, so every shop is its own
-  seller. There the `SandboxDesk` performs manual changes as the back-office person would.
+Only `provisioner.connectors.endpoints` imports this module, and only for a sandbox shop, so the
+production path never loads the emulators or werkzeug. The emulator runs behind a WSGI
+transport (no socket), persisted in `<state_dir>/sandbox/emulator.db`. Credentials are optional:
+the fixed sandbox ones apply, with the session / access token `sandbox-session/<shop name>`, so
+every shop is its own seller. There the `SandboxDesk` performs manual changes as the
+back-office person would.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
 
-from provisioner.catalog import load_catalog
 from provisioner.connectors.base import ShopContext
-from provisioner.connectors.http import Transport, wsgi_transport
+from provisioner.connectors.endpoints import Endpoint
+from provisioner.connectors.http import wsgi_transport
+from provisioner.connectors.native import native_codes
 from provisioner.emulators import identity
 from provisioner.emulators.app import EmulatorApp, make_app
 from provisioner.emulators.backoffice import AccountSettings, BackOffice
 from provisioner.emulators.store import Duplicate, EmulatorError, Invalid, NotFound
+from provisioner.emulators.store import Platform as Emulated
 from provisioner.errors import (
-    AuthError,
     ConflictError,
     ConnectorError,
     InvalidError,
     NotFoundError,
 )
+from provisioner.platforms import ApiFamily
 from provisioner.resources import Change, FieldValue
 from provisioner.secrets import Secret
 
-SANDBOX = "sandbox"
 SANDBOX_DIR = "sandbox"
 SANDBOX_URL = "http://sandbox.invalid"  # never resolved: the WSGI transport answers
 SANDBOX_RATE = 100.0
-Family = Literal["top", "kuaishou"]
 
-_SANDBOX_CREDENTIALS: Mapping[Family, Mapping[str, str]] = {
+# The API families the emulator speaks, each with its fixed credentials and session key.
+_EMULATED: Mapping[ApiFamily, Emulated] = {"top": "top", "kuaishou": "kuaishou"}
+_SANDBOX_CREDENTIALS: Mapping[Emulated, Mapping[str, str]] = {
     "top": {"app_key": identity.APP_KEY, "app_secret": identity.APP_SECRET},
     "kuaishou": {
         "app_key": identity.APP_KEY,
@@ -49,19 +47,7 @@ _SANDBOX_CREDENTIALS: Mapping[Family, Mapping[str, str]] = {
         "sign_secret": identity.SIGN_SECRET,
     },
 }
-_SESSION_KEY: Mapping[Family, str] = {"top": "session", "kuaishou": "access_token"}
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """How to reach one shop's platform: base URL, optional transport, credentials, and the
-    sandbox's back office (None for anything but `endpoint: sandbox`)."""
-
-    base_url: str
-    transport: Transport | None
-    credentials: Mapping[str, Secret]
-    office: BackOffice | None
-    default_rate: float
+_SESSION_KEY: Mapping[Emulated, str] = {"top": "session", "kuaishou": "access_token"}
 
 
 def sandbox_dir(context: ShopContext) -> Path:
@@ -81,52 +67,47 @@ def sandbox_app(data_dir: Path) -> EmulatorApp:
         return _APPS[key]
 
 
-def resolve_endpoint(
-    context: ShopContext, family: Family, production_url: str, default_rate: float
-) -> Endpoint:
-    endpoint = context.shop.endpoint
-    if endpoint == SANDBOX:
-        app = sandbox_app(sandbox_dir(context))
-        office = BackOffice(app.store, family, context.name)
-        credentials = {**_sandbox_credentials(family, context.name), **context.credentials}
-        return Endpoint(SANDBOX_URL, wsgi_transport(app), credentials, office, SANDBOX_RATE)
-    if endpoint is None:
-        return Endpoint(production_url, None, context.credentials, None, default_rate)
-    if not endpoint.startswith(("http://", "https://")):
+def sandbox_endpoint(context: ShopContext) -> Endpoint:
+    """The in-process emulator of the shop's API family, its credentials and its desk."""
+    family = _family(context)
+    app = sandbox_app(sandbox_dir(context))
+    office = BackOffice(app.store, family, context.name)
+    credentials = {**_sandbox_credentials(family, context.name), **context.credentials}
+    desk = SandboxDesk(office, context)
+    return Endpoint(SANDBOX_URL, wsgi_transport(app), credentials, SANDBOX_RATE, desk)
+
+
+def _family(context: ShopContext) -> Emulated:
+    api = context.descriptor.api
+    if api is None or api not in _EMULATED:
         raise InvalidError(
-            f"{context.name}: endpoint must be 'sandbox' or an http(s) URL, not {endpoint!r}"
+            f"{context.name}: {context.platform} has no sandbox; remove endpoint: sandbox"
         )
-    return Endpoint(endpoint.rstrip("/"), None, context.credentials, None, default_rate)
+    return _EMULATED[api]
 
 
-def _sandbox_credentials(family: Family, shop: str) -> dict[str, Secret]:
+def _sandbox_credentials(family: Emulated, shop: str) -> dict[str, Secret]:
     values = dict(_SANDBOX_CREDENTIALS[family])
     values[_SESSION_KEY[family]] = identity.session_for(shop)
     return {name: Secret(value) for name, value in values.items()}
-
-
-def require_credentials(
-    credentials: Mapping[str, Secret], names: tuple[str, ...], shop: str
-) -> dict[str, str]:
-    """The values of the named credentials; AuthError naming (never showing) any missing."""
-    missing = [name for name in names if name not in credentials]
-    if missing:
-        listed = ", ".join(missing)
-        raise AuthError(f"{shop}: missing credential(s) {listed}: add them under credentials:")
-    return {name: credentials[name].reveal() for name in names}
 
 
 class SandboxDesk:
     """The sandbox's back-office person: carries a manual change out in the emulator.
 
     Done work is not redone: creating what exists updates it, deleting what is gone is fine.
-    `nick` turns a nickname into the platform's account name (TOP: "<main>:<nickname>").
+    Accounts are named as the platform names them (TOP: "<main>:<nickname>", where a sandbox
+    shop without `main_account` uses its shop name).
     """
 
-    def __init__(self, office: BackOffice, platform: str, nick: Callable[[str], str]) -> None:
+    def __init__(self, office: BackOffice, context: ShopContext) -> None:
         self._office = office
-        self._platform = platform
-        self._nick = nick
+        self._platform = context.platform
+        self._descriptor = context.descriptor
+        self._main = context.shop.main_account or context.name
+
+    def _nick(self, nickname: str) -> str:
+        return self._descriptor.account_name(nickname, self._main)
 
     def perform(self, change: Change) -> None:
         try:
@@ -197,16 +178,6 @@ def account_settings(after: Mapping[str, FieldValue]) -> AccountSettings:
         schedule=schedule if isinstance(schedule, str) else None,
         clear=clear,
     )
-
-
-def native_codes(platform: str, after: Mapping[str, FieldValue]) -> tuple[str, ...]:
-    """A role's native permission codes: the catalog's for its permissions, plus its extras."""
-    permissions = after.get("permissions")
-    extras = after.get("native")
-    mapped = load_catalog().native_codes(
-        platform, permissions if isinstance(permissions, tuple) else ()
-    )
-    return tuple(sorted({*mapped, *(extras if isinstance(extras, tuple) else ())}))
 
 
 def _typed(exc: EmulatorError, change: Change) -> ConnectorError:

@@ -1,92 +1,23 @@
 """Back-office instructions for manual tasks: exactly what a person clicks, types and ticks.
 
-The menu paths are those of each platform's merchant back office; names, values and the
-permission boxes to tick come from the change and the permission catalog.
+The menu paths are those of each platform's merchant back office, from its descriptor
+(`provisioner.platforms.builtin`); names, values and the permission boxes to tick come from the
+change and the permission catalog.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from provisioner.catalog import load_catalog
 from provisioner.connectors.base import ShopContext
+from provisioner.platforms import BackOffice
 from provisioner.resources import Change, FieldValue
-
-
-@dataclass(frozen=True)
-class BackOffice:
-    """Where things live in one platform's merchant back office."""
-
-    home: str
-    accounts: str
-    roles: str
-    groups: str
-    service: str  # reception limits, dispatch and schedules
-    role_word: str = "岗位"
-
-
-BACK_OFFICES: dict[str, BackOffice] = {
-    "tmall": BackOffice(
-        "千牛卖家中心",
-        "店铺管理 → 子账号管理 → 员工管理",
-        "子账号管理 → 岗位管理",
-        "千牛接待中心 → 分流设置 → 分组管理",
-        "千牛接待中心 → 接待设置",
-    ),
-    "taobao": BackOffice(
-        "千牛卖家中心",
-        "店铺管理 → 子账号管理 → 员工管理",
-        "子账号管理 → 岗位管理",
-        "千牛接待中心 → 分流设置 → 分组管理",
-        "千牛接待中心 → 接待设置",
-    ),
-    "pinduoduo": BackOffice(
-        "拼多多商家后台",
-        "店铺管理 → 子账号管理",
-        "子账号管理 → 权限模板",
-        "多多客服 → 客服分组",
-        "多多客服 → 接待设置",
-        "权限模板",
-    ),
-    "douyin": BackOffice(
-        "抖店商家后台",
-        "店铺 → 子账号管理",
-        "子账号管理 → 岗位管理",
-        "飞鸽客服 → 分流设置 → 客服分组",
-        "飞鸽客服 → 接待设置",
-    ),
-    "kuaishou": BackOffice(
-        "快手小店商家后台",
-        "店铺 → 子账号管理",
-        "子账号管理 → 角色管理",
-        "客服 → 分流设置 → 客服分组",
-        "客服 → 接待设置",
-        "角色",
-    ),
-    "jd": BackOffice(
-        "京东商家后台",
-        "账号管理 → 子账号管理",
-        "账号管理 → 角色管理",
-        "咚咚客服 → 分流设置 → 客服分组",
-        "咚咚客服 → 接待设置",
-        "角色",
-    ),
-}
-GENERIC = BackOffice(
-    "the merchant back office",
-    "sub-accounts",
-    "roles",
-    "customer-service groups",
-    "customer-service settings",
-    "role",
-)
 
 _SERVICE_FIELDS = {"reception_limit": "接待上限", "dispatch": "分流", "schedule": "排班"}
 
 
 def manual_steps(context: ShopContext, change: Change) -> tuple[str, ...]:
     """Numbered, self-contained instructions for one manual change."""
-    office = BACK_OFFICES.get(context.platform, GENERIC)
+    office = context.descriptor.back_office
     shop = f"{context.shop.name} ({context.name})" if context.shop.name else context.name
     steps = [f"Log in to {office.home} of shop {shop} with the main account."]
     kind = change.address.kind
@@ -100,8 +31,7 @@ def manual_steps(context: ShopContext, change: Change) -> tuple[str, ...]:
 
 
 def _account_name(context: ShopContext, nickname: str) -> str:
-    main = context.shop.main_account
-    return f"{main}:{nickname}" if main and context.platform in ("tmall", "taobao") else nickname
+    return context.descriptor.account_name(nickname, context.shop.main_account)
 
 
 def _account_steps(office: BackOffice, context: ShopContext, change: Change) -> list[str]:

@@ -18,17 +18,13 @@ is built with another `sign_method`. Answers are read in TOP's classic (non-`sim
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from provisioner.connectors.base import (
-    Capabilities,
-    KindCapabilities,
-    LiveShop,
-    ShopContext,
-)
+from provisioner.connectors.base import BackOfficeDesk, Capabilities, LiveShop, ShopContext
+from provisioner.connectors.endpoints import require_credentials, resolve_endpoint
 from provisioner.connectors.http import (
     HttpClient,
     HttpReply,
@@ -38,14 +34,10 @@ from provisioner.connectors.http import (
     create_once,
     paginate,
 )
+from provisioner.connectors.native import native_codes
 from provisioner.connectors.remote import RemoteConnector
-from provisioner.connectors.sandbox import (
-    SandboxDesk,
-    native_codes,
-    require_credentials,
-    resolve_endpoint,
-)
 from provisioner.errors import InvalidError, NotFoundError, TransientError
+from provisioner.platforms.builtin import TAOBAO, TMALL, TOP_CAPABILITIES
 from provisioner.resources import Address, Change, FieldValue, Resource, ResourceKind
 from provisioner.wire import top
 
@@ -53,18 +45,6 @@ DEFAULT_RATE = 10.0  # calls per second per app key, when the shop sets no rate_
 PAGE_SIZE = top.PAGE_SIZE_MAX
 CREDENTIALS = ("app_key", "app_secret", "session")
 ROLE_DESCRIPTION = "provisioner role template"
-
-TOP_CAPABILITIES: Capabilities = {
-    "account": KindCapabilities(
-        listable=True,
-        readable=frozenset({"status", "roles", "dispatch"}),
-        writable=frozenset({"status", "dispatch"}),
-    ),
-    "role": KindCapabilities(
-        listable=True, create=True, create_fields=frozenset({"permissions", "native"})
-    ),
-    "group": KindCapabilities(),
-}
 
 
 @dataclass(frozen=True)
@@ -238,13 +218,12 @@ class TopReader:
 
 
 class TopWriter:
-    """Carries out TOP's `api` changes; in the sandbox also performs the manual ones."""
+    """Carries out TOP's `api` changes."""
 
-    def __init__(self, api: TopApi, platform: str, desk: SandboxDesk | None) -> None:
+    def __init__(self, api: TopApi, platform: str) -> None:
         self.api = api
         self.platform = platform
         self._reader = TopReader(api)
-        self._desk = desk
 
     def apply(self, change: Change) -> str | None:
         kind, action = change.address.kind, change.action
@@ -267,10 +246,6 @@ class TopWriter:
             role = next((r for r in self.api.roles() if r.name == address.name), None)
             return None if role is None else Resource(address, {}, str(role.role_id))
         return None
-
-    def perform_manual(self, change: Change) -> None:
-        if self._desk is not None:
-            self._desk.perform(change)
 
     def _update_account(self, change: Change) -> None:
         after = change.after()
@@ -328,15 +303,15 @@ class TopConnector(RemoteConnector[TopApi]):
         return TopReader(self._open()[0])
 
     def writer(self) -> TopWriter:
-        api, desk = self._open()
-        return TopWriter(api, self.platform, desk)
+        return TopWriter(self._open()[0], self.platform)
 
-    def _connect(self) -> tuple[TopApi, SandboxDesk | None]:
+    def _connect(self) -> tuple[TopApi, BackOfficeDesk | None]:
         context = self.context
         base = top.PRODUCTION_URL.removesuffix(top.ROUTER_PATH)
-        endpoint = resolve_endpoint(context, "top", base, DEFAULT_RATE)
+        endpoint = resolve_endpoint(context, base, DEFAULT_RATE)
         keys = require_credentials(endpoint.credentials, CREDENTIALS, context.name)
-        main = context.shop.main_account or (context.name if endpoint.office else None)
+        # The sandbox names a seller's main account after its shop when the config says nothing.
+        main = context.shop.main_account or (context.name if endpoint.is_sandbox else None)
         if main is None:
             raise InvalidError(f"{context.name}: {self.platform} shops need main_account")
         client = self._client(
@@ -345,21 +320,14 @@ class TopConnector(RemoteConnector[TopApi]):
             keys["app_key"],
             [keys["app_secret"], keys["session"]],
         )
-        api = TopApi(client, context.name, keys, self._sign_method, main)
-        if endpoint.office is None:
-            return api, None
-        return api, SandboxDesk(endpoint.office, self.platform, api_nick(main))
-
-
-def api_nick(main_account: str) -> Callable[[str], str]:
-    return lambda name: f"{main_account}{top.SUBUSER_SEPARATOR}{name}"
+        return TopApi(client, context.name, keys, self._sign_method, main), endpoint.desk
 
 
 class TmallConnector(TopConnector):
-    platform = "tmall"
-    display_name = "Tmall 天猫"
+    platform = TMALL.name
+    display_name = TMALL.display_name
 
 
 class TaobaoConnector(TopConnector):
-    platform = "taobao"
-    display_name = "Taobao 淘宝"
+    platform = TAOBAO.name
+    display_name = TAOBAO.display_name

@@ -52,7 +52,9 @@ def test_a_tmall_sandbox_needs_no_credentials_and_persists(tmp_path: Path) -> No
         reception_limit=80,
         schedule="daytime",
     )
-    writer.perform_manual(manual)
+    desk = connector.desk()
+    assert desk is not None
+    desk.perform(manual)
     assert (tmp_path / "sandbox" / "emulator.db").is_file()
 
     # Another process would open the same file: the back office sees the account as created.
@@ -74,9 +76,9 @@ def test_a_tmall_sandbox_needs_no_credentials_and_persists(tmp_path: Path) -> No
 def test_sandbox_shops_are_separate_sellers(tmp_path: Path) -> None:
     first = TmallConnector(_context(tmp_path, "shop-a", "tmall"))
     second = TaobaoConnector(_context(tmp_path, "shop-b", "taobao"))
-    first.writer().perform_manual(
-        _change("shop-a", "account", "小王", "create", "manual", status="active")
-    )
+    desk = first.desk()
+    assert desk is not None
+    desk.perform(_change("shop-a", "account", "小王", "create", "manual", status="active"))
     assert len(first.reader().read().resources) == 1
     assert second.reader().read().resources == {}
 
@@ -103,7 +105,9 @@ def test_kuaishou_manual_fields_are_done_by_the_sandbox_back_office(tmp_path: Pa
     connector = KuaishouConnector(_context(tmp_path, "ks", "kuaishou"))
     writer = connector.writer()
     writer.apply(_change("ks", "account", "小王", "create", status="active", roles=("客服",)))
-    writer.perform_manual(
+    desk = connector.desk()
+    assert desk is not None
+    desk.perform(
         _change("ks", "account", "小王", "update", "manual", dispatch=True, reception_limit=30)
     )
     office = BackOffice(make_app(tmp_path / "sandbox").store, "kuaishou", "ks")

@@ -16,7 +16,7 @@ from provisioner.config.loader import load_config
 from provisioner.errors import ProvisionerError, UnsafePlanError
 from provisioner.plan.model import Plan
 from provisioner.plan.saved import check_fresh, read_plan
-from provisioner.plan.workflow import plan_loaded, state_path
+from provisioner.run.workflow import plan_loaded, state_path
 from provisioner.state import StateStore
 
 _LABELS: tuple[tuple[Status, str], ...] = (

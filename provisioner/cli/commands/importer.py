@@ -9,8 +9,8 @@ import click
 from provisioner.cli.options import config_option
 from provisioner.cli.output import echo, write_file
 from provisioner.config.loader import load_config
-from provisioner.plan.importer import import_shop
-from provisioner.plan.workflow import connect_shops, state_path
+from provisioner.run.importer import import_shop
+from provisioner.run.workflow import connect_shops, state_path
 from provisioner.state import StateReader
 
 

@@ -10,8 +10,8 @@ from provisioner.cli.options import config_option, format_option, parallelism_op
 from provisioner.cli.output import echo, warning, write_file
 from provisioner.cli.render import rendered
 from provisioner.plan.model import Plan
-from provisioner.plan.workflow import plan_config
 from provisioner.render.json import render_json
+from provisioner.run.workflow import plan_config
 
 
 @click.command("plan")

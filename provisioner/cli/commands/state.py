@@ -9,7 +9,7 @@ import click
 from provisioner.cli.options import config_option
 from provisioner.cli.output import echo
 from provisioner.config.loader import load_config
-from provisioner.plan.workflow import state_path
+from provisioner.run.workflow import state_path
 from provisioner.state import StateReader, StateStore
 
 

@@ -12,7 +12,7 @@ from provisioner.apply.tasks import complete_task
 from provisioner.cli.options import config_option, format_option
 from provisioner.cli.output import echo, style
 from provisioner.config.loader import load_config
-from provisioner.plan.workflow import close_all, connect_shops, state_path
+from provisioner.run.workflow import close_all, connect_shops, state_path
 from provisioner.state import StateReader, StateStore, Task
 
 # Closing a task is quick; wait a little for an apply in progress rather than race it.

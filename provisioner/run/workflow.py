@@ -11,8 +11,8 @@ from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.connectors.base import Connector
 from provisioner.errors import PlanError, StateError
 from provisioner.plan.model import Plan
-from provisioner.plan.observe import connect, observe, problems
 from provisioner.plan.planner import Observed, make_plan, select_shops
+from provisioner.run.observe import connect, observe, problems
 from provisioner.state import StateReader
 
 

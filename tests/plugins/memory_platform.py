@@ -1,4 +1,9 @@
-"""A platform with a complete API, kept in a JSON file: for tests, demos and trying things out.
+"""A platform with a complete API, kept in a JSON file: the test-suite's `memory` platform.
+
+Not part of the package: the tests register it as a third-party connector would, through the
+`provisioner.connectors` entry point of the `provisioner-test-platforms` distribution beside this
+file (`tests/plugins/*.dist-info`, put on the path by pytest's `pythonpath` and, for the CLI
+processes tests start, by `PYTHONPATH`; see tests/conftest.py). Users never see it.
 
 `platform: memory` shops live in `<state_dir>/memory/<shop>.json`, written atomically, so
 separate processes (plan, then apply) see the same "platform". Two environment variables
@@ -21,6 +26,7 @@ from provisioner.connectors.base import (
     Connector,
     KindCapabilities,
     LiveShop,
+    ShopContext,
     ShopReader,
     ShopWriter,
 )
@@ -52,6 +58,9 @@ class MemoryConnector(Connector):
     def writer(self) -> ShopWriter:
         return _MemoryShop(self._path(), self.context.name)
 
+    def desk(self) -> _MemoryDesk:
+        return _MemoryDesk(self._path(), self.context)
+
     def _path(self) -> Path:
         return self.context.state_dir / "memory" / f"{self.context.name}.json"
 
@@ -71,9 +80,6 @@ class _MemoryShop:
 
     def find(self, address: Address) -> Resource | None:
         return self.read().resources.get(address)
-
-    def perform_manual(self, change: Change) -> None:
-        self.apply(change)
 
     def apply(self, change: Change) -> str | None:
         self._trouble(change)
@@ -121,6 +127,16 @@ class _MemoryShop:
         temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         os.replace(temporary, self.path)
+
+
+class _MemoryDesk:
+    """Its back office: a manual change done by hand lands in the same file."""
+
+    def __init__(self, path: Path, context: ShopContext) -> None:
+        self._shop = _MemoryShop(path, context.name)
+
+    def perform(self, change: Change) -> None:
+        self._shop.apply(change)
 
 
 def _fields(raw: dict[str, Any]) -> dict[str, FieldValue]:

@@ -1,0 +1,66 @@
+"""Where a connector sends its calls, and which credentials it signs them with.
+
+`shop.endpoint`:
+- omitted: the platform's production API, with the shop's own credentials (all required);
+- `http://...` / `https://...`: that URL, exactly like a real platform (e.g. the emulator served
+  by `provisioner sandbox serve`), with the shop's own credentials;
+- `sandbox`: the emulator in this process (`provisioner.connectors.sandbox`, imported only
+  then), with the fixed sandbox credentials and a desk that performs manual changes.
+
+Nothing here imports the emulators: the production path stays free of them and of werkzeug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from provisioner.connectors.base import BackOfficeDesk, ShopContext
+from provisioner.connectors.http import Transport
+from provisioner.errors import AuthError, InvalidError
+from provisioner.secrets import Secret
+
+SANDBOX = "sandbox"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """How to reach one shop's platform: base URL, optional transport (None: the network),
+    credentials, the default rate, and for `endpoint: sandbox` the stand-in back office."""
+
+    base_url: str
+    transport: Transport | None
+    credentials: Mapping[str, Secret]
+    default_rate: float
+    desk: BackOfficeDesk | None = None
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.desk is not None
+
+
+def resolve_endpoint(context: ShopContext, production_url: str, default_rate: float) -> Endpoint:
+    """The endpoint `context.shop.endpoint` names (see the module docstring)."""
+    endpoint = context.shop.endpoint
+    if endpoint == SANDBOX:
+        from provisioner.connectors.sandbox import sandbox_endpoint
+
+        return sandbox_endpoint(context)
+    if endpoint is None:
+        return Endpoint(production_url, None, context.credentials, default_rate)
+    if not endpoint.startswith(("http://", "https://")):
+        raise InvalidError(
+            f"{context.name}: endpoint must be 'sandbox' or an http(s) URL, not {endpoint!r}"
+        )
+    return Endpoint(endpoint.rstrip("/"), None, context.credentials, default_rate)
+
+
+def require_credentials(
+    credentials: Mapping[str, Secret], names: tuple[str, ...], shop: str
+) -> dict[str, str]:
+    """The values of the named credentials; AuthError naming (never showing) any missing."""
+    missing = [name for name in names if name not in credentials]
+    if missing:
+        listed = ", ".join(missing)
+        raise AuthError(f"{shop}: missing credential(s) {listed}: add them under credentials:")
+    return {name: credentials[name].reveal() for name in names}

@@ -1,0 +1,142 @@
+"""The built-in platforms: one descriptor each, the only table of platform facts (DESIGN §1, §4).
+
+Adding a platform: one entry here, plus its own new modules (wire protocol, connector, emulator,
+tests); see README "Adding a platform". Capabilities come from the platforms' open-API metadata
+and SDKs (shared/research/platform-apis*.md); name limits are the back offices' form limits,
+and TOP refuses role names over 20 characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from provisioner.platforms.capabilities import Capabilities, KindCapabilities
+from provisioner.platforms.descriptor import BackOffice, NamingRule, Platform
+
+TOP_CAPABILITIES: Capabilities = {
+    "account": KindCapabilities(
+        listable=True,
+        readable=frozenset({"status", "roles", "dispatch"}),
+        writable=frozenset({"status", "dispatch"}),
+    ),
+    "role": KindCapabilities(
+        listable=True, create=True, create_fields=frozenset({"permissions", "native"})
+    ),
+    "group": KindCapabilities(),
+}
+
+_KUAISHOU_ACCOUNT = frozenset({"status", "roles"})
+_KUAISHOU_GROUP = frozenset({"description", "members"})
+KUAISHOU_CAPABILITIES: Capabilities = {
+    "account": KindCapabilities(
+        listable=True,
+        readable=_KUAISHOU_ACCOUNT,
+        writable=_KUAISHOU_ACCOUNT,
+        create=True,
+        create_fields=_KUAISHOU_ACCOUNT,
+        delete=True,
+    ),
+    "role": KindCapabilities(listable=True, managed=False),
+    "group": KindCapabilities(
+        listable=True,
+        readable=_KUAISHOU_GROUP,
+        writable=_KUAISHOU_GROUP,
+        create=True,
+        create_fields=_KUAISHOU_GROUP,
+        delete=True,
+    ),
+}
+
+# Tmall/Taobao: sub-accounts are "<main>:<nickname>", so ':' cannot appear in a nickname.
+_TOP_NAMING = NamingRule(max_nickname=20, max_role=20, forbidden=":")
+_NAMING = NamingRule(max_nickname=20, max_role=30)
+_QIANNIU = BackOffice(
+    "千牛卖家中心",
+    "店铺管理 → 子账号管理 → 员工管理",
+    "子账号管理 → 岗位管理",
+    "千牛接待中心 → 分流设置 → 分组管理",
+    "千牛接待中心 → 接待设置",
+)
+
+TMALL = Platform(
+    name="tmall",
+    display_name="Tmall 天猫",
+    connector="provisioner.connectors.top:TmallConnector",
+    api="top",
+    capabilities=TOP_CAPABILITIES,
+    naming=_TOP_NAMING,
+    account_format="{main_account}:{nickname}",
+    back_office=_QIANNIU,
+)
+TAOBAO = Platform(
+    name="taobao",
+    display_name="Taobao 淘宝",
+    connector="provisioner.connectors.top:TaobaoConnector",
+    api="top",
+    capabilities=TOP_CAPABILITIES,
+    naming=_TOP_NAMING,
+    account_format="{main_account}:{nickname}",
+    back_office=_QIANNIU,
+)
+PINDUODUO = Platform(
+    name="pinduoduo",
+    display_name="Pinduoduo",
+    connector="provisioner.connectors.manual:PinduoduoConnector",
+    naming=_NAMING,
+    back_office=BackOffice(
+        "拼多多商家后台",
+        "店铺管理 → 子账号管理",
+        "子账号管理 → 权限模板",
+        "多多客服 → 客服分组",
+        "多多客服 → 接待设置",
+        "权限模板",
+    ),
+)
+DOUYIN = Platform(
+    name="douyin",
+    display_name="Douyin Shop",
+    connector="provisioner.connectors.manual:DouyinConnector",
+    naming=_NAMING,
+    back_office=BackOffice(
+        "抖店商家后台",
+        "店铺 → 子账号管理",
+        "子账号管理 → 岗位管理",
+        "飞鸽客服 → 分流设置 → 客服分组",
+        "飞鸽客服 → 接待设置",
+    ),
+)
+KUAISHOU = Platform(
+    name="kuaishou",
+    display_name="Kuaishou 快手小店",
+    connector="provisioner.connectors.kuaishou:KuaishouConnector",
+    api="kuaishou",
+    capabilities=KUAISHOU_CAPABILITIES,
+    naming=_NAMING,
+    back_office=BackOffice(
+        "快手小店商家后台",
+        "店铺 → 子账号管理",
+        "子账号管理 → 角色管理",
+        "客服 → 分流设置 → 客服分组",
+        "客服 → 接待设置",
+        "角色",
+    ),
+)
+JD = Platform(
+    name="jd",
+    display_name="JD",
+    connector="provisioner.connectors.manual:JdConnector",
+    naming=_NAMING,
+    back_office=BackOffice(
+        "京东商家后台",
+        "账号管理 → 子账号管理",
+        "账号管理 → 角色管理",
+        "咚咚客服 → 分流设置 → 客服分组",
+        "咚咚客服 → 接待设置",
+        "角色",
+    ),
+)
+
+BUILTIN: Mapping[str, Platform] = MappingProxyType(
+    {p.name: p for p in (TMALL, TAOBAO, PINDUODUO, DOUYIN, KUAISHOU, JD)}
+)

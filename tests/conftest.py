@@ -1,0 +1,19 @@
+"""Suite-wide set-up: the `memory` test platform is an installed plugin for every process.
+
+pytest puts `tests/plugins` on `sys.path` (`pythonpath` in pyproject.toml), so the
+`provisioner-test-platforms` distribution there registers `memory` under the
+`provisioner.connectors` entry point group; CLI processes the tests start inherit it through
+`PYTHONPATH`. A process without it (a user's) knows no `memory` platform.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PLUGINS = Path(__file__).parent / "plugins"
+
+
+def pytest_configure() -> None:
+    paths = [str(PLUGINS), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
