@@ -84,8 +84,26 @@ class Policy(Strict):
     require_agent_fields: tuple[Literal["name", "phone"], ...] = ()
 
 
+class Due(Strict):
+    """How long a manual task may stay open: `4h`, `3d`, `90m`, `1d12h` (w, d, h, m)."""
+
+    offboarding: str = Field(
+        "4h", description="Tasks that remove access (delete, disable, fewer roles)"
+    )
+    default: str = Field("3d", description="Every other manual task")
+
+
+class TaskSettings(Strict):
+    due: Due = Due()
+
+
 class Settings(Strict):
     state: StateSettings = StateSettings()
+    language: Literal["zh-CN", "en"] = Field(
+        "zh-CN", description="Task steps, notifications and the task list"
+    )
+    timezone: str = Field("Asia/Shanghai", description="Every time shown (an IANA zone)")
+    tasks: TaskSettings = TaskSettings()
     safety: Safety = Safety()
     policies: tuple[Policy, ...] = ()
 
@@ -142,6 +160,12 @@ class Account(Strict):
     reception_limit: int | None = Field(None, ge=0, le=10000)
     schedule: str | None = None
     groups: Names = ()
+    valid_from: str | None = Field(
+        None, description='Not created before: "2026-06-01" or "2026-06-01 09:00" (team time zone)'
+    )
+    expires: str | None = Field(
+        None, description='Offboarded after: "2026-06-30" (end of that day) or "2026-06-30 18:00"'
+    )
 
 
 class Agent(Strict):
@@ -149,6 +173,12 @@ class Agent(Strict):
     phone: str | None = Field(None, description="Personal data: masked in every output")
     status: Literal["active", "disabled"] = "active"
     previously: Names = Field((), description="Former person ids: a rename, not a new person")
+    valid_from: str | None = Field(
+        None, description='Not created before: "2026-06-01" or "2026-06-01 09:00" (team time zone)'
+    )
+    expires: str | None = Field(
+        None, description='Offboarded after: "2026-06-30" (end of that day) or "2026-06-30 18:00"'
+    )
     accounts: tuple[Account, ...] = ()
 
 

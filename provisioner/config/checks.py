@@ -12,11 +12,14 @@ import re
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache, cached_property
+from pathlib import Path
 
 from provisioner.catalog import load_catalog
 from provisioner.config.roles import effective_permissions, extends_cycles
 from provisioner.config.suggest import did_you_mean
+from provisioner.config.timing import parse_duration, parse_moment
 from provisioner.errors import Severity
 from provisioner.model import Account, Config
 from provisioner.platforms import builtin_platforms, descriptor, known_platforms
@@ -54,9 +57,15 @@ class Unchecked:
 class Checker:
     """Runs every rule over one structurally valid Config."""
 
-    def __init__(self, config: Config | None, unchecked: Unchecked = Unchecked()) -> None:
+    def __init__(
+        self,
+        config: Config | None,
+        unchecked: Unchecked = Unchecked(),
+        base_dir: Path = Path("."),
+    ) -> None:
         self.config = config if config is not None else Config(version=1)
         self.unchecked = unchecked
+        self.base_dir = base_dir
         self.catalog = load_catalog()
 
     def _unknown(self, section: str, name: str, known: Iterable[str]) -> bool:
@@ -69,10 +78,34 @@ class Checker:
 
     def run(self) -> list[Finding]:
         rules = (
-            self.shops, self.roles, self.schedules, self.accounts, self.nicknames,
-            self.renames, self.policies, self.unmapped,
+            self.settings, self.shops, self.roles, self.schedules, self.accounts,
+            self.nicknames, self.renames, self.policies, self.unmapped, self.windows,
         )  # fmt: skip
         return [finding for rule in rules for finding in rule()]
+
+    def settings(self) -> Iterator[Finding]:
+        settings = self.config.settings
+        if not _valid_timezone(settings.timezone):
+            message = f"unknown timezone '{settings.timezone}'{_timezone_hint(settings.timezone)}"
+            yield Finding(("settings", "timezone"), message)
+        for kind in ("offboarding", "default"):
+            value = getattr(settings.tasks.due, kind)
+            if parse_duration(value) is None:
+                yield Finding(("settings", "tasks", "due", kind), _bad_duration(value))
+
+    def windows(self) -> Iterator[Finding]:
+        """valid_from / expires: readable moments, in order; already expired is a warning."""
+        timezone = self.config.settings.timezone
+        if not _valid_timezone(timezone):
+            return
+        now = datetime.now(UTC)
+        for agent_id, agent in self.config.agents.items():
+            loc: Loc = ("agents", agent_id)
+            yield from _window_findings(loc, agent.valid_from, agent.expires, timezone, now)
+            for index, account in enumerate(agent.accounts):
+                yield from _window_findings(
+                    (*loc, "accounts", index), account.valid_from, account.expires, timezone, now
+                )
 
     def shops(self) -> Iterator[Finding]:
         platforms = known_platforms()
@@ -303,6 +336,38 @@ def _nickname_rules(loc: Loc, nickname: str, platform: str) -> Iterator[Finding]
     if bad:
         shown = ", ".join(repr(char) for char in bad)
         yield Finding(loc, f"nickname '{nickname}' contains {shown}, not allowed on {platform}")
+
+
+def _bad_duration(value: str) -> str:
+    return (
+        f"bad duration '{value}': write a number and a unit, e.g. 4h, 3d, 90m or 1d12h "
+        "(units: w d h m s)"
+    )
+
+
+_MOMENT_HINT = 'write "YYYY-MM-DD" or "YYYY-MM-DD HH:MM"'
+
+
+def _window_findings(
+    loc: Loc, valid_from: str | None, expires: str | None, timezone: str, now: datetime
+) -> Iterator[Finding]:
+    start = parse_moment(valid_from, timezone, "start") if valid_from is not None else None
+    end = parse_moment(expires, timezone, "end") if expires is not None else None
+    if valid_from is not None and start is None:
+        yield Finding((*loc, "valid_from"), f"bad date '{valid_from}': {_MOMENT_HINT}")
+    if expires is not None and end is None:
+        yield Finding((*loc, "expires"), f"bad date '{expires}': {_MOMENT_HINT}")
+    if start is not None and end is not None and end <= start:
+        message = f"expires {expires} is not after valid_from {valid_from}"
+        yield Finding((*loc, "expires"), message)
+    elif end is not None and end <= now:
+        days = (now - end).days
+        ago = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+        message = (
+            f"expired {expires} ({ago}): offboarded at the next apply; "
+            "remove it from the config once it is"
+        )
+        yield Finding((*loc, "expires"), message, severity="warning")
 
 
 def _unknown_platform(platform: str) -> str:

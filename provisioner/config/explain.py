@@ -105,6 +105,17 @@ _SYNONYMS = {
     "enable": "active",
     "delete": "remove",
     "keep": "ignore",
+    "wechat": "wecom",
+    "weixin": "wecom",
+    "wework": "wecom",
+    "lark": "feishu",
+    "ding": "dingtalk",
+    "zh": "zh-CN",
+    "zh_cn": "zh-CN",
+    "cn": "zh-CN",
+    "chinese": "zh-CN",
+    "en-us": "en",
+    "english": "en",
 }
 
 

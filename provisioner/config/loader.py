@@ -61,7 +61,7 @@ def load_config(path: Path) -> LoadedConfig:
         config, pruned = _validate(Pruned(merged, Unchecked(sections=empty)), locator, diagnostics)
         findings = [
             locator.diagnostic(pruned.original_finding(found))
-            for found in Checker(config, pruned.unchecked).run()
+            for found in Checker(config, pruned.unchecked, root).run()
         ]
     diagnostics.extend(d for d in findings if d.severity == "error")
     if diagnostics or config is None:
