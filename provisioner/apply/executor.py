@@ -62,6 +62,7 @@ class Executor:
         self.connectors = connectors
         self.progress = progress or (lambda outcome: None)
         self.recorded: dict[Address, Resource] = {}
+        self.open_before: dict[str, int] = {}
         self._mutex = threading.Lock()
 
     def apply(
@@ -78,6 +79,7 @@ class Executor:
         for shop, names in (protected or {}).items():
             self.store.set_protected(shop, names)
         self.recorded = self.store.resources()
+        self.open_before = {key: task.id for key, task in self.store.open_tasks_by_key().items()}
         self.store.record_many(plan.adopt)
         for address in plan.forget:
             self.store.forget(address)
@@ -121,7 +123,7 @@ class Executor:
             # A person can do dependent manual steps in order; an API call must wait for them.
             return self._skip(run_id, change, blocker)
         if change.execution == "manual":
-            return self._open_task(run_id, connector, change)
+            return self._open_task(run_id, connector, change, done)
         assert writer is not None
         try:
             remote_id = _call(writer, change)
@@ -140,10 +142,24 @@ class Executor:
         self.store.record_result(run_id, change, "skipped", message)
         return Outcome(change, "skipped", message)
 
-    def _open_task(self, run_id: int, connector: Connector, change: Change) -> Outcome:
-        task = self.store.open_task(change, manual_steps(connector.context, change), run_id)
+    def _open_task(
+        self, run_id: int, connector: Connector, change: Change, done: Mapping[str, Outcome]
+    ) -> Outcome:
+        steps = manual_steps(connector.context, change)
+        task = self.store.open_task(change, steps, run_id, waits_for=self._waits_for(change, done))
         self.store.record_result(run_id, change, "task_opened", f"task #{task.id}")
         return Outcome(change, "task_opened", f"task #{task.id}", task.id)
+
+    def _waits_for(self, change: Change, done: Mapping[str, Outcome]) -> tuple[int, ...]:
+        """The tasks a person must finish first: opened in this run, or still open from before."""
+        waits = []
+        for key in change.depends_on:
+            outcome = done.get(key)
+            if outcome is not None and outcome.task_id is not None:
+                waits.append(outcome.task_id)
+            elif outcome is None and key in self.open_before:
+                waits.append(self.open_before[key])
+        return tuple(sorted(set(waits)))
 
     def _record(self, run_id: int, change: Change, remote_id: str | None) -> None:
         with self._mutex:

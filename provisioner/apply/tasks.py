@@ -17,6 +17,7 @@ def complete_task(
     task = store.task(task_id)
     if not task.is_open:
         raise TaskError(f"task #{task_id} is {task.status}, not open")
+    _check_not_waiting(store, task)
     change = task.change()
     connector = connectors.get(change.address.shop)
     if connector is None:
@@ -29,3 +30,15 @@ def complete_task(
     previous = store.resources(change.address.shop).get(change.address)
     resource = recorded_after(previous, change)
     return store.complete_task(task_id, who, note, resource=resource, forget=resource is None)
+
+
+def _check_not_waiting(store: StateStore, task: Task) -> None:
+    """A task that depends on another cannot be done before it: the back office would refuse
+    (a role must exist before an account can hold it), or the record would be wrong."""
+    for other_id in task.waits_for:
+        other = store.task(other_id)
+        if other.is_open:
+            raise TaskError(
+                f"task #{task.id} waits for task #{other.id} ({other.action} {other.address}): "
+                f"do that one first and mark it done (`provisioner tasks done {other.id} {task.id}`)"
+            )

@@ -22,8 +22,8 @@ only apply and `tasks` get the `StateStore`, the writer::
     store.record(resource) / store.record_many(resources)
     store.forget(address) / store.forget_shop(shop)
     store.set_protected(shop, names)
-    store.open_task(change, steps, run_id, who=None) -> Task       # idempotent per change.key
-    store.complete_task(task_id, who, note=None, *, resource=None, forget=False) -> Task
+    store.open_task(change, steps, run_id, who=None, waits_for=()) -> Task  # idempotent per key
+    store.complete_task(task_id, who, note=None, *, resource=None, forget=False, how=None) -> Task
     store.cancel_task(task_id, who, note=None) -> Task
     run_id = store.begin_run(who, commit, plan_digest, operation="apply")
     store.record_result(run_id, change, status, message="", *, resource=None, forget=False)
@@ -44,6 +44,7 @@ from provisioner.state.store import StateStore
 from provisioner.state.values import (
     ApplyRun,
     ChangeResult,
+    ClosedHow,
     LockInfo,
     ResultStatus,
     RunStatus,
@@ -57,6 +58,7 @@ __all__ = [
     "DEFAULT_PATH",
     "ApplyRun",
     "ChangeResult",
+    "ClosedHow",
     "LockInfo",
     "ResultStatus",
     "RunStatus",

@@ -90,7 +90,15 @@ _V1: Migration = (
     )""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1,)
+# Manual tasks say what they wait for (the ids of the tasks opened for the changes they depend
+# on) and how they were closed: checked live ("verified"), on a person's word where nothing can
+# be read ("attested"), or over a live read that did not show it ("forced", with a note).
+_V2: Migration = (
+    "ALTER TABLE tasks ADD COLUMN waits_for TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE tasks ADD COLUMN closed_how TEXT",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
 
 
 def version(conn: sqlite3.Connection, path: Path, latest: int = len(MIGRATIONS)) -> int:

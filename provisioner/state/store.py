@@ -14,7 +14,14 @@ from provisioner.state.database import Database
 from provisioner.state.lock import force_release, held
 from provisioner.state.reader import StateReader
 from provisioner.state.timestamps import now
-from provisioner.state.values import LockInfo, ResultStatus, RunStatus, Task, TaskStatus
+from provisioner.state.values import (
+    ClosedHow,
+    LockInfo,
+    ResultStatus,
+    RunStatus,
+    Task,
+    TaskStatus,
+)
 
 
 class StateStore(StateReader):
@@ -62,12 +69,18 @@ class StateStore(StateReader):
     # Manual tasks --------------------------------------------------------------------------
 
     def open_task(
-        self, change: Change, steps: tuple[str, ...], run_id: int | None, who: str | None = None
+        self,
+        change: Change,
+        steps: tuple[str, ...],
+        run_id: int | None,
+        who: str | None = None,
+        waits_for: tuple[int, ...] = (),
     ) -> Task:
         """Open a manual task for `change`, with the back-office `steps` to carry it out.
 
         Idempotent: while a task for `change.key` is open, that task is returned unchanged.
-        `who` defaults to whoever started run `run_id`.
+        `who` defaults to whoever started run `run_id`. `waits_for`: ids of the tasks that
+        must be done before this one.
         """
         with self._db.writing() as conn:
             existing = tasklog.open_by_key(conn, change.key)
@@ -75,7 +88,9 @@ class StateStore(StateReader):
                 return existing
             if who is None and run_id is not None:
                 who = runlog.who(conn, run_id)
-            task_id = tasklog.insert(conn, change, steps, run_id=run_id, who=who, at=now())
+            task_id = tasklog.insert(
+                conn, change, steps, run_id=run_id, who=who, at=now(), waits_for=waits_for
+            )
             return _get(conn, task_id)
 
     def complete_task(
@@ -86,10 +101,12 @@ class StateStore(StateReader):
         *,
         resource: Resource | None = None,
         forget: bool = False,
+        how: ClosedHow | None = None,
     ) -> Task:
         """Mark an open task done, in the same transaction recording its outcome: upsert
-        `resource`, or drop the task's address when `forget`. TaskError if it is not open."""
-        return self._close(task_id, "done", who, note, resource=resource, forget=forget)
+        `resource`, or drop the task's address when `forget`. `how` it was confirmed is kept
+        with it. TaskError if it is not open."""
+        return self._close(task_id, "done", who, note, resource=resource, forget=forget, how=how)
 
     def cancel_task(self, task_id: int, who: str, note: str | None = None) -> Task:
         """Mark an open task cancelled; TaskError if it is not open."""
@@ -104,11 +121,12 @@ class StateStore(StateReader):
         *,
         resource: Resource | None,
         forget: bool,
+        how: ClosedHow | None = None,
     ) -> Task:
         with self._db.writing() as conn:
             task = _open(conn, task_id)
             _update_recorded(conn, task.address, resource, forget)
-            tasklog.close(conn, task_id, status, who=who, note=note, at=now())
+            tasklog.close(conn, task_id, status, who=who, note=note, at=now(), how=how)
             return _get(conn, task_id)
 
     # Apply history -------------------------------------------------------------------------

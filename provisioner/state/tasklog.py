@@ -5,18 +5,19 @@ Functions take a connection already inside a transaction (see `Database`).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 from provisioner.resources import Address, Change
 from provisioner.state import codec
-from provisioner.state.values import Task, TaskStatus
+from provisioner.state.values import ClosedHow, Task, TaskStatus
 
 _NAMES = (
     "id", "change_key", "shop", "kind", "name", "platform", "action", "execution", "reason",
     "fields", "meta", "steps", "remote_id", "agent", "status", "created_at", "created_by",
-    "closed_at", "closed_by", "note", "run_id",
+    "closed_at", "closed_by", "note", "run_id", "waits_for", "closed_how",
 )  # fmt: skip
 _COLUMNS = ", ".join(_NAMES)
 # What defines an open task, for the digest: everything but its lifecycle.
@@ -32,12 +33,14 @@ def insert(
     run_id: int | None,
     who: str | None,
     at: str,
+    waits_for: tuple[int, ...] = (),
 ) -> int:
     address = change.address
     cursor = conn.execute(
         """INSERT INTO tasks (change_key, shop, kind, name, platform, action, execution, reason,
-            fields, meta, steps, remote_id, agent, status, created_at, created_by, run_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)""",
+            fields, meta, steps, remote_id, agent, status, created_at, created_by, run_id,
+            waits_for)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)""",
         (
             change.key,
             address.shop,
@@ -55,6 +58,7 @@ def insert(
             at,
             who,
             run_id,
+            json.dumps(sorted(set(waits_for))),
         ),
     )
     assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
@@ -69,10 +73,12 @@ def close(
     who: str,
     note: str | None,
     at: str,
+    how: ClosedHow | None = None,
 ) -> None:
     conn.execute(
-        "UPDATE tasks SET status = ?, closed_by = ?, note = ?, closed_at = ? WHERE id = ?",
-        (status, who, note, at, task_id),
+        """UPDATE tasks SET status = ?, closed_by = ?, note = ?, closed_at = ?, closed_how = ?
+        WHERE id = ?""",
+        (status, who, note, at, how, task_id),
     )
 
 
@@ -121,4 +127,6 @@ def _task(found: tuple[Any, ...]) -> Task:
         run_id=row["run_id"],
         remote_id=row["remote_id"],
         agent=row["agent"],
+        waits_for=tuple(int(found) for found in json.loads(row["waits_for"])),
+        closed_how=row["closed_how"],
     )

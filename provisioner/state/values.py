@@ -11,6 +11,7 @@ from typing import Literal, TypeAlias
 from provisioner.resources import Action, Address, Change, Execution, FieldChange, FieldValue
 
 TaskStatus: TypeAlias = Literal["open", "done", "cancelled"]
+ClosedHow: TypeAlias = Literal["verified", "attested", "forced"]
 ResultStatus: TypeAlias = Literal["ok", "failed", "skipped", "task_opened"]
 RunStatus: TypeAlias = Literal["running", "ok", "failed", "interrupted"]
 
@@ -22,6 +23,8 @@ class Task:
     It keeps the full change (`fields`, `meta`, `remote_id`, `agent`, `key`) so that `tasks done`
     can rebuild it with `change()` and record its outcome. `id` is a positive integer,
     assigned in order and never reused. `run_id` is the apply run that opened it, if any.
+    `waits_for` holds the ids of the tasks that must be done first; `closed_how` says how a
+    done task was confirmed (None for cancelled ones and tasks closed before it was kept).
     """
 
     id: int
@@ -43,6 +46,8 @@ class Task:
     remote_id: str | None = None
     agent: str | None = None
     meta: tuple[tuple[str, FieldValue], ...] = ()
+    waits_for: tuple[int, ...] = ()
+    closed_how: ClosedHow | None = None
 
     @property
     def is_open(self) -> bool:
