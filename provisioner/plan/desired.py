@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from provisioner.config.roles import effective_permissions
+from provisioner.config.timing import Window, window
 from provisioner.connectors.base import Capabilities, RoleBinding, capability_for
 from provisioner.model import Account, Agent, Config, Shop
 from provisioner.resources import Address, FieldValue, Resource
@@ -54,11 +56,23 @@ def desired_shop(
     return DesiredState(config).shop(name, capabilities, accounts)
 
 
-class DesiredState:
-    """Builds each shop's desired resources, sharing per-platform work across shops."""
+def account_window(config: Config, agent: Agent, account: Account) -> Window:
+    """When an account may exist: its own valid_from/expires within its agent's."""
+    zone = config.settings.timezone
+    own = window(account.valid_from, account.expires, zone)
+    return own.narrowed(window(agent.valid_from, agent.expires, zone))
 
-    def __init__(self, config: Config) -> None:
+
+class DesiredState:
+    """Builds each shop's desired resources, sharing per-platform work across shops.
+
+    Temporary staff: an account outside its window at `now` (before `valid_from`, after
+    `expires`) is not desired, so it is not created, or is offboarded like a removed agent's.
+    """
+
+    def __init__(self, config: Config, now: datetime | None = None) -> None:
         self.config = config
+        self.now = now or datetime.now(UTC)
         self._bindings: dict[str, dict[str, RoleBinding]] = {}
         self._grants: dict[
             tuple[str, bool, tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...]]
@@ -73,6 +87,7 @@ class DesiredState:
         shop = self.config.shops[name]
         roles_managed = capability_for(capabilities, "role").managed
         resources: dict[Address, Resource] = {}
+        accounts = [placed for placed in accounts if self.current(placed)]
         for agent_id, agent, account in accounts:
             if account.nickname not in shop.protected:
                 roles, permissions = self._grant(shop.platform, roles_managed, account.roles)
@@ -96,6 +111,13 @@ class DesiredState:
                 Address(name, "group", group), fields
             )
         return DesiredShop(name, shop, resources)
+
+    def current(self, placed: Placed) -> bool:
+        """Whether the account is inside its valid_from/expires window now."""
+        _, agent, account = placed
+        if not (agent.valid_from or agent.expires or account.valid_from or account.expires):
+            return True
+        return account_window(self.config, agent, account).contains(self.now)
 
     def _grant(
         self, platform: str, roles_managed: bool, templates: tuple[str, ...]

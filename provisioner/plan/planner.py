@@ -17,6 +17,7 @@ from provisioner.plan.desired import DesiredState, accounts_by_shop
 from provisioner.plan.model import PendingTask, Plan
 from provisioner.plan.safety import unsafe_reasons
 from provisioner.plan.shop import ShopInputs, ShopPlan, plan_shop
+from provisioner.plan.temporary import window_notes
 from provisioner.resources import Address, Change, Resource
 from provisioner.state import StateReader, Task
 
@@ -49,17 +50,21 @@ def make_plan(
     loaded: LoadedConfig, state: StateReader, observed: Observed, shops: Sequence[str]
 ) -> Plan:
     config = loaded.config
+    now = datetime.now(UTC)
     by_shop = accounts_by_shop(config)
+    temporary = window_notes(
+        config, ((name, placed) for name in shops for placed in by_shop.get(name, [])), now
+    )
     recorded_all = state.resources()
     recorded_by_shop: dict[str, dict[Address, Resource]] = {}
     for address, resource in recorded_all.items():
         recorded_by_shop.setdefault(address.shop, {})[address] = resource
     parts: list[ShopPlan] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(temporary.notes)
     desired_all: dict[Address, Resource] = {}
     unsafe: list[str] = []
     people = frozenset(config.agents)
-    desired_state = DesiredState(config)
+    desired_state = DesiredState(config, now)
     for name in shops:
         shop = config.shops[name]
         recorded = recorded_by_shop.get(name, {})
@@ -88,6 +93,7 @@ def make_plan(
             protected,
             shop.unmanaged,
             people,
+            temporary.ended.get(name, {}),
         )
         part = plan_shop(inputs)
         unsafe += unsafe_reasons(name, part.existing_accounts, part.changes, config.settings.safety)
@@ -116,7 +122,7 @@ def make_plan(
         config_digest=loaded.digest,
         state_digest=observed_digest(state, observed, shops),
         config_path=str(loaded.source.resolve()),
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        created_at=now.isoformat(timespec="seconds"),
     )
     return _sealed(plan)
 

@@ -37,6 +37,7 @@ class ShopInputs:
     protected: frozenset[str] = frozenset()
     unmanaged_mode: UnmanagedMode = "report"
     agents: frozenset[str] = frozenset()  # person ids still in the config, for removal reasons
+    ended: Mapping[str, str] = field(default_factory=dict)  # nickname -> why its window ended
 
 
 @dataclass
@@ -236,7 +237,8 @@ class _KindPlanner:
         if not managed:
             self._unmanaged(address, current)
             return
-        reason = _removal_reason(address, current, self.inputs.agents)
+        reason = self.inputs.ended.get(address.name) if address.kind == "account" else None
+        reason = reason or _removal_reason(address, current, self.inputs.agents)
         self.out.changes.extend(self._remove(address, current, reason))
 
     def _unmanaged(self, address: Address, current: Resource) -> None:
