@@ -29,7 +29,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("emulators",),
     ("connectors",),
     ("plan",),
-    ("apply", "render", "run"),
+    ("tasks",),
+    ("apply", "render", "run", "notify"),
     ("cli",),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

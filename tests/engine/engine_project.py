@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +59,13 @@ def config(
     *,
     roles: Mapping[str, Any] | None = None,
     safety: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A whole config; safety defaults to thresholds no small test reaches."""
     limits = safety or {"max_delete_percent": 30, "max_update_percent": 50, "min_accounts": 1000}
     return {
         "version": 1,
-        "settings": {"safety": dict(limits)},
+        "settings": {"safety": dict(limits), **(settings or {})},
         "shops": dict(shops),
         "roles": dict(roles or ROLES),
         "agents": dict(agents),
@@ -131,6 +133,19 @@ class Project:
     def recorded(self) -> dict[str, Resource]:
         with StateReader.open(self.db) as state:
             return {str(address): res for address, res in state.resources().items()}
+
+    def age_task(self, task_id: int, **ago: float) -> None:
+        """Pretend task `task_id` was opened that long ago (`hours=5`), as time passing would."""
+        opened = datetime.now(UTC) - timedelta(**ago)
+        conn = sqlite3.connect(self.db)
+        try:
+            with conn:
+                conn.execute(
+                    "UPDATE tasks SET created_at = ? WHERE id = ?",
+                    (opened.isoformat(timespec="seconds"), task_id),
+                )
+        finally:
+            conn.close()
 
     def integrity(self) -> str:
         conn = sqlite3.connect(self.db)

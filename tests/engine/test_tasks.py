@@ -62,8 +62,8 @@ def test_apply_opens_one_task_per_manual_change_with_back_office_steps(project: 
     }
 
     text = project.ok("tasks").out
-    assert "#1 open create" in text
-    assert "Then: provisioner tasks done 1" in text
+    assert "#1 待办 新建角色「aftersales」 · jd旗舰店（jd，京东）" in text
+    assert "完成后运行：provisioner tasks done 1" in text
 
 
 def test_an_open_task_is_pending_in_the_next_plan_and_not_planned_twice(project: Project) -> None:
@@ -89,6 +89,7 @@ def test_done_records_the_change_and_cancel_plans_it_again(project: Project) -> 
     found = by_address(project.tasks())
     done_id = found["pdd/account/小王"]["id"]
     cancel_id = found["jd/account/小李"]["id"]
+    project.ok("tasks", "done", str(found["pdd/role/presales"]["id"]))
 
     done = project.ok("tasks", "done", str(done_id), "--note", "建好了")
     assert f"Task #{done_id} done: create pdd/account/小王 recorded." in done.out
@@ -173,3 +174,46 @@ def test_a_task_out_of_date_with_the_config_is_flagged(project: Project) -> None
     project.write(staff(("aftersales",)))
     plan = project.plan_json()
     assert any(f"task #{task_id}" in w and "out of date" in w for w in plan["warnings"])
+
+
+def test_a_task_says_what_it_waits_for_and_cannot_be_done_before_it(project: Project) -> None:
+    project.write(staff())
+    project.ok("apply", "--auto-approve")
+    found = by_address(project.tasks())
+    role, account = found["pdd/role/presales"], found["pdd/account/小王"]
+    assert account["waits_for"] == [role["id"]]
+    assert role["waits_for"] == []
+    text = project.ok("tasks", "list", "--shop", "pdd").out
+    assert f"需先完成：#{role['id']} 新建角色「presales」" in text
+
+    refused = project.run("tasks", "done", str(account["id"]))
+    assert refused.code == 1
+    assert refused.err == (
+        f"error: task #{account['id']} waits for task #{role['id']} (create pdd/role/presales): "
+        f"do that one first and mark it done (`provisioner tasks done {role['id']} {account['id']}`)\n"
+    )
+    assert by_address(project.tasks())["pdd/account/小王"]["status"] == "open"
+
+    project.ok("tasks", "done", str(role["id"]), str(account["id"]))
+    assert "pdd/account/小王" in project.recorded()
+
+
+def test_the_task_list_speaks_the_teams_language(project: Project) -> None:
+    document = staff()
+    document["settings"]["language"] = "en"
+    project.write(document)
+    project.ok("apply", "--auto-approve")
+    text = project.ok("tasks").out
+    assert "#1 open create jd/role/aftersales (jd)" in text
+    assert "   why: role template used on this shop\n" in text
+    assert "   Then: provisioner tasks done 1\n" in text
+    assert "(UTC+8) (in 2 d 23 h)" in text
+    assert "waits for: #1 create role 'aftersales'" in text
+    project.ok("tasks", "done", "1")
+    assert "   done " in project.ok("tasks", "list", "--all").out
+
+    document["settings"]["language"] = "zh-CN"
+    project.write(document)
+    listed = project.ok("tasks", "list", "--all").out
+    assert "#1 已完成 新建角色「aftersales」 · jd旗舰店（jd，京东）" in listed
+    assert "   已完成于 " in listed

@@ -14,6 +14,7 @@ COMMANDS = {
     "apply": "apply",
     "show": "show",
     "tasks": "tasks",
+    "check": "check",
     "import": "importer",
     "report": "report",
     "state": "state",

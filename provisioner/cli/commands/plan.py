@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from provisioner.cli.options import config_option, format_option, parallelism_option, shop_option
-from provisioner.cli.output import echo, warning, write_file
+from provisioner.cli.output import echo, error, warning, write_file
+from provisioner.cli.overdue import overdue_message, overdue_tasks
 from provisioner.cli.render import rendered
 from provisioner.plan.model import Plan
 from provisioner.render.json import render_json
@@ -42,6 +43,13 @@ def command(
     if out is not None:
         save_plan(planned.plan, out)
         echo(f"Saved the plan to {out}; apply it with: provisioner apply {out}", err=True)
+    planned_shops = [name for name, _ in planned.plan.platforms]
+    offboarding, _, _ = overdue_tasks(planned.loaded, planned_shops)
+    if offboarding:
+        if detailed_exitcode:
+            error(overdue_message(offboarding, planned.loaded))
+            ctx.exit(1)
+        warning(overdue_message(offboarding, planned.loaded))
     if detailed_exitcode and planned.plan.has_pending_work:
         ctx.exit(2)
 
