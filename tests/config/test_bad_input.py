@@ -128,4 +128,3 @@ def test_alias_bomb_fails_fast_in_bounded_memory() -> None:
 def test_every_expected_file_belongs_to_a_case() -> None:
     for expected in CASES.glob("*.expected"):
         assert expected.stem in case_names()
-
