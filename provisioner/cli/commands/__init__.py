@@ -32,6 +32,7 @@ SHORT_HELP = {
     "apply": "Carry out the plan: API changes now, manual changes as tasks.",
     "show": "Show a plan saved with `plan --out`.",
     "tasks": "Manual tasks: list them, mark them done, or cancel them.",
+    "check": "Exit 1 while a manual task that removes access is past its due time.",
     "import": "Live accounts, roles and groups not yet in the config, as YAML to merge into it.",
     "report": "Every person's permissions on every shop, with risk levels (for access reviews).",
     "state": "The state store: apply history and the apply lock.",

@@ -36,7 +36,7 @@ sub_config_option = click.option(
 @config_option
 @click.pass_context
 def command(ctx: click.Context, config_path: Path) -> None:
-    """Manual tasks: list them, mark them done, verify or cancel them, remind the team."""
+    """Manual tasks: list them, mark them done, or cancel them."""
     ctx.obj = {**(ctx.obj or {}), "config_path": config_path}
     if ctx.invoked_subcommand is None:
         ctx.invoke(list_tasks)
