@@ -161,7 +161,21 @@ class Checker:
                 message = 'phone must be digits (an optional leading +), e.g. "13800000001"'
                 yield Finding(("agents", agent_id, "phone"), message)
             for index, account in enumerate(agent.accounts):
-                yield from self._account(("agents", agent_id, "accounts", index), account)
+                loc: Loc = ("agents", agent_id, "accounts", index)
+                yield from self._account(loc, account)
+                yield from self._contact_phone(loc, account, agent.phone)
+
+    def _contact_phone(self, loc: Loc, account: Account, phone: str | None) -> Iterator[Finding]:
+        shop = self.config.shops.get(account.shop)
+        if shop is None or phone or shop.retired:
+            return
+        platform = descriptor(shop.platform)
+        if platform.needs_contact_phone:
+            name = platform.display_name.partition(" ")[0]
+            yield Finding(
+                loc,
+                f"{name} needs a contact phone to create a sub-account: add a phone to this agent",
+            )
 
     def _account(self, loc: Loc, account: Account) -> Iterator[Finding]:
         config = self.config

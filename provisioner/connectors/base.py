@@ -57,13 +57,21 @@ class RoleBinding:
 
 @dataclass(frozen=True)
 class ShopContext:
-    """Everything a connector knows about its shop. `credentials` are resolved secrets."""
+    """Everything a connector knows about its shop. `credentials` are resolved secrets.
+
+    `contacts`: each declared nickname's agent phone, for platforms whose create needs one
+    (`Platform.needs_contact_phone`); a secret, sent to the platform and shown nowhere.
+    `recorded_ids`: the recorded remote ids of the kinds the platform reads back by id because
+    it cannot list them (`Platform.read_by_recorded_id`).
+    """
 
     name: str
     shop: Shop
     roles: Mapping[str, RoleBinding] = field(default_factory=dict)
     credentials: Mapping[str, Secret] = field(default_factory=dict)
     state_dir: Path = Path(".provisioner")
+    contacts: Mapping[str, Secret] = field(default_factory=dict)
+    recorded_ids: Mapping[Address, str] = field(default_factory=dict)
 
     @property
     def platform(self) -> str:

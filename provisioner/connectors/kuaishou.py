@@ -10,11 +10,19 @@ Kuaishou roles are the platform's own (客服, 售后客服, ...): they are not 
 connector maps them to and from `roleIds`, and `problems()` reports templates bound to nothing
 or to a role the shop does not have.
 
-Field names follow Kuaishou's SDK. Invented where the real API says nothing (the emulator does
-the same): listing every group by calling `open.cs.dispatching.group.query` without `groupId`,
-the answer `{"groups": [{"groupId", "groupName", "description", "assistantIds"}]}` where
-assistant ids are staff user ids, and a group `description` on add/update. `contactPhone`, which
-the SDK marks required on create, is not sent: plans carry no personal data.
+Requests follow the request models of the `kwaixiaodian` SDK, which mirrors the official Java
+SDK (AndersonBY/kwaixiaodian-python-sdk `models/user.py`, `models/customer_service.py`):
+- `open.user.sub.account.create` requires `contactPhone`: the agent's `phone` from the config
+  is sent there and nowhere else (it is redacted from logs and errors, never planned or stored);
+  `validate` refuses a Kuaishou account whose agent has no phone.
+- Dispatch groups: `group.add` takes `groupName` only, `group.update` takes `groupId`,
+  `addAssistantId`, `delAssistantId` (assistant ids are staff user ids), `group.query` needs a
+  `groupId`, and there is no call that lists every group. So a group's id is recorded when it is
+  created and each recorded group is read back by id (groups made in the back office are not
+  seen). A group has no description through the API: a declared description is a manual task.
+  Since a group cannot be looked up by name, a create whose answer was lost is not retried.
+- Result codes 24 (`AUTHORIZATION_REVOKED`) and 26 are authorisation errors, never retried;
+  21 is a business refusal whose message is shown (`provisioner.wire.kuaishou`).
 
 Credentials: `app_key`, `sign_secret`, `access_token` (`app_secret` is accepted but only serves
 to refresh tokens, which this tool does not do). Signed with HMAC_SHA256 unless built otherwise.
@@ -44,11 +52,13 @@ from provisioner.connectors.remote import RemoteConnector
 from provisioner.errors import InvalidError, NotFoundError, TransientError
 from provisioner.platforms.builtin import KUAISHOU
 from provisioner.resources import Address, Change, FieldValue, Resource, ResourceKind
+from provisioner.secrets import Secret
 from provisioner.wire import kuaishou
 
 DEFAULT_RATE = 10.0
 PAGE_SIZE = kuaishou.PAGE_SIZE_MAX
 CREDENTIALS = ("app_key", "sign_secret", "access_token")
+CONTACT_PHONE_NEEDED = "Kuaishou needs a contact phone to create a sub-account"
 _FIELDS = KUAISHOU.capabilities["account"].writable
 _GROUP_FIELDS = KUAISHOU.capabilities["group"].writable
 
@@ -71,7 +81,6 @@ class KsRole:
 class KsGroup:
     group_id: int
     name: str
-    description: str
     member_ids: tuple[int, ...]
 
 
@@ -137,8 +146,8 @@ class KuaishouApi:
             self._roles = [role for role in map(_role, _list(data, "roles")) if role]
         return list(self._roles)
 
-    def create_staff(self, nick: str, role_ids: list[int]) -> int:
-        business = {"nickName": nick, "roleIds": role_ids}
+    def create_staff(self, nick: str, role_ids: list[int], contact_phone: str) -> int:
+        business = {"nickName": nick, "contactPhone": contact_phone, "roleIds": role_ids}
         data = self.call("open.user.sub.account.create", business, idempotent=False)
         return _id(data, "staffUserid", self.shop)
 
@@ -152,13 +161,16 @@ class KuaishouApi:
     def remove(self, staff_id: int) -> None:
         self.call("open.user.sub.account.remove", {"staffUserId": staff_id})
 
-    def groups(self) -> list[KsGroup]:
-        data = self.call("open.cs.dispatching.group.query", {})
-        return [group for group in map(_group, _list(data, "groups")) if group]
+    def group(self, group_id: int) -> KsGroup | None:
+        """The group with this id; None when it is gone."""
+        try:
+            data = self.call("open.cs.dispatching.group.query", {"groupId": group_id})
+        except NotFoundError:
+            return None
+        return _group(data)
 
-    def add_group(self, name: str, description: str) -> int:
-        business = {"groupName": name, "description": description}
-        data = self.call("open.cs.dispatching.group.add", business, idempotent=False)
+    def add_group(self, name: str) -> int:
+        data = self.call("open.cs.dispatching.group.add", {"groupName": name}, idempotent=False)
         return _id(data, "groupId", self.shop)
 
     def update_group(self, group_id: int, business: Mapping[str, object]) -> None:
@@ -211,22 +223,24 @@ def _group(item: Mapping[str, object]) -> KsGroup | None:
         return None
     members = item.get("assistantIds")
     ids = tuple(m for m in members if isinstance(m, int)) if isinstance(members, list) else ()
-    description = item.get("description")
-    return KsGroup(group_id, name, description if isinstance(description, str) else "", ids)
+    return KsGroup(group_id, name, ids)
 
 
 class KuaishouReader:
-    """Reads accounts (status, native roles), the platform roles and the dispatch groups."""
+    """Reads accounts (status, native roles), the platform roles and the recorded dispatch
+    groups (`group_ids`: recorded name -> id; Kuaishou cannot list groups)."""
 
-    def __init__(self, api: KuaishouApi) -> None:
+    def __init__(self, api: KuaishouApi, group_ids: Mapping[str, str]) -> None:
         self.api = api
+        self.group_ids = group_ids
 
     def read(self) -> LiveShop:
         staffs = list(self.api.staffs())
         nicks = {staff.staff_id: staff.nick for staff in staffs}
         resources = [self.account(staff) for staff in staffs]
         resources += [self._role(role) for role in self.api.roles()]
-        resources += [self.group(group, nicks) for group in self.api.groups()]
+        found = (self.api.group(int(i)) for i in self.group_ids.values() if i.isdigit())
+        resources += [self.group(group, nicks) for group in found if group is not None]
         listed: frozenset[ResourceKind] = frozenset({"account", "role", "group"})
         return LiveShop({resource.address: resource for resource in resources}, listed)
 
@@ -239,7 +253,7 @@ class KuaishouReader:
 
     def group(self, group: KsGroup, nicks: Mapping[int, str]) -> Resource:
         members = tuple(sorted(nicks[i] for i in group.member_ids if i in nicks))
-        fields: dict[str, FieldValue] = {"description": group.description, "members": members}
+        fields: dict[str, FieldValue] = {"members": members}
         return Resource(self._address("group", group.name), fields, str(group.group_id))
 
     def _role(self, role: KsRole) -> Resource:
@@ -252,9 +266,13 @@ class KuaishouReader:
 class KuaishouWriter:
     """Carries out Kuaishou's `api` changes."""
 
-    def __init__(self, api: KuaishouApi) -> None:
+    def __init__(
+        self, api: KuaishouApi, group_ids: Mapping[str, str], contacts: Mapping[str, Secret]
+    ) -> None:
         self.api = api
-        self._reader = KuaishouReader(api)
+        self._reader = KuaishouReader(api, group_ids)
+        self._group_ids = dict(group_ids)
+        self._contacts = contacts
         self._role_ids: dict[str, int] | None = None
 
     def apply(self, change: Change) -> str | None:
@@ -275,7 +293,7 @@ class KuaishouWriter:
             staff = self.api.find_staff(address.name)
             return None if staff is None else self._reader.account(staff)
         if address.kind == "group":
-            group = self._find_group(address.name)
+            group = self._find_group(address.name, None)
             return None if group is None else self._reader.group(group, self._nicks())
         role = next((r for r in self.api.roles() if r.name == address.name), None)
         return None if role is None else Resource(address, {}, str(role.role_id))
@@ -299,12 +317,15 @@ class KuaishouWriter:
 
     def _create_account(self, change: Change, after: Mapping[str, FieldValue]) -> str:
         nick, role_ids = change.address.name, self._roles(after.get("roles"), change)
+        phone = self._contacts.get(nick)
+        if phone is None:
+            raise InvalidError(f"{change.address}: {CONTACT_PHONE_NEEDED}")
 
         def lookup() -> str | None:
             staff = self.api.find_staff(nick)
             return None if staff is None else str(staff.staff_id)
 
-        create = lambda: str(self.api.create_staff(nick, role_ids))  # noqa: E731
+        create = lambda: str(self.api.create_staff(nick, role_ids, phone.reveal()))  # noqa: E731
         staff_id = create_once(create, lookup, label=str(change.address))
         if after.get("status") == "disabled":
             self.api.set_stopped(int(staff_id), True)
@@ -336,7 +357,7 @@ class KuaishouWriter:
         after = change.after()
         if change.action == "create":
             return self._create_group(change, after)
-        group = self._find_group(change.address.name)
+        group = self._find_group(change.address.name, change.remote_id)
         if group is None:
             if change.action == "delete":
                 return None
@@ -344,35 +365,31 @@ class KuaishouWriter:
         if change.action == "delete":
             self._ignore_missing(lambda: self.api.delete_group(group.group_id))
             return None
-        self._update_group(change, group, after)
+        if "members" in after:
+            wanted = set(self._member_ids(after["members"], change))
+            self.api.update_group(
+                group.group_id,
+                {
+                    "addAssistantId": sorted(wanted - set(group.member_ids)),
+                    "delAssistantId": sorted(set(group.member_ids) - wanted),
+                },
+            )
         return None
 
     def _create_group(self, change: Change, after: Mapping[str, FieldValue]) -> str:
-        name, description = change.address.name, after.get("description")
-        text = description if isinstance(description, str) else ""
-
-        def lookup() -> str | None:
-            group = self._find_group(name)
-            return None if group is None else str(group.group_id)
-
-        create = lambda: str(self.api.add_group(name, text))  # noqa: E731
-        group_id = create_once(create, lookup, label=str(change.address))
         members = self._member_ids(after.get("members"), change)
+        try:
+            group_id = self.api.add_group(change.address.name)
+        except TransientError as exc:
+            # Kuaishou cannot look a group up by name, so a lost answer cannot be checked.
+            raise TransientError(
+                f"{exc}; whether the group was created is unknown and Kuaishou cannot look a"
+                " group up by name: check 客服 → 分流设置 in the back office before applying again"
+            ) from exc
+        self._group_ids[change.address.name] = str(group_id)
         if members:
-            self.api.update_group(int(group_id), {"addAssistantId": members})
-        return group_id
-
-    def _update_group(
-        self, change: Change, group: KsGroup, after: Mapping[str, FieldValue]
-    ) -> None:
-        business: dict[str, object] = {}
-        if isinstance(after.get("description"), str):
-            business["description"] = after["description"]
-        if "members" in after:
-            wanted = set(self._member_ids(after["members"], change))
-            business["addAssistantId"] = sorted(wanted - set(group.member_ids))
-            business["delAssistantId"] = sorted(set(group.member_ids) - wanted)
-        self.api.update_group(group.group_id, business)
+            self.api.update_group(group_id, {"addAssistantId": members})
+        return str(group_id)
 
     def _member_ids(self, members: FieldValue, change: Change) -> list[int]:
         ids = {nick: staff_id for staff_id, nick in self._nicks().items()}
@@ -382,8 +399,9 @@ class KuaishouWriter:
             raise NotFoundError(f"{change.address}: no sub-account named {', '.join(missing)}")
         return sorted(ids[nick] for nick in wanted)
 
-    def _find_group(self, name: str) -> KsGroup | None:
-        return next((group for group in self.api.groups() if group.name == name), None)
+    def _find_group(self, name: str, remote_id: str | None) -> KsGroup | None:
+        group_id = remote_id or self._group_ids.get(name)
+        return self.api.group(int(group_id)) if group_id and group_id.isdigit() else None
 
     def _nicks(self) -> dict[int, str]:
         return {staff.staff_id: staff.nick for staff in self.api.staffs()}
@@ -423,10 +441,14 @@ class KuaishouConnector(RemoteConnector[KuaishouApi]):
         self._sign_method = sign_method
 
     def reader(self) -> KuaishouReader:
-        return KuaishouReader(self._open()[0])
+        return KuaishouReader(self._open()[0], self._group_ids())
 
     def writer(self) -> KuaishouWriter:
-        return KuaishouWriter(self._open()[0])
+        return KuaishouWriter(self._open()[0], self._group_ids(), self.context.contacts)
+
+    def _group_ids(self) -> dict[str, str]:
+        recorded = self.context.recorded_ids
+        return {a.name: remote for a, remote in recorded.items() if a.kind == "group"}
 
     def problems(self) -> tuple[str, ...]:
         """Templates bound to no Kuaishou role, or to a role this shop does not have."""
@@ -452,7 +474,12 @@ class KuaishouConnector(RemoteConnector[KuaishouApi]):
             endpoint,
             endpoint.base_url,
             keys["app_key"],
-            [keys["sign_secret"], keys["access_token"], *_optional_secret(context)],
+            [
+                keys["sign_secret"],
+                keys["access_token"],
+                *_optional_secret(context),
+                *(phone.reveal() for phone in context.contacts.values()),
+            ],
         )
         return KuaishouApi(client, context.name, keys, self._sign_method), endpoint.desk
 

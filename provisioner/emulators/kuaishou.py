@@ -1,14 +1,20 @@
 """The Kuaishou open API (`/open/...`) as the emulator answers it.
 
-Checks, in order: the method named by the path (26), app key (23), the app key's call budget
-(24 "Exceed qps limit"), timestamp (21, more than 10 minutes off), version and signMethod (10),
+Checks, in order: the method named by the path (29), app key (23), the app key's call budget
+(28 "Exceed qps limit"), timestamp (27, more than 10 minutes off), version and signMethod (10),
 signature (20), access token (22), `param` as a JSON object (10). Rules: a taken nickname or
-group name is 12, an unknown staff/group/role 11, a bad argument 10.
+group name is 12, an unknown staff/group/role 11, a missing or bad argument 10. (Codes 21, 24
+and 26 are Kuaishou's own; see `provisioner.wire.kuaishou`.)
 
-Field names follow Kuaishou's SDK. Two things the real API does not document are invented here
-and marked so in the connector: `open.cs.dispatching.group.query` without `groupId` lists every
-group as `{"groups": [{"groupId", "groupName", "description", "assistantIds"}]}`, and groups carry
-a `description` (the real API has only a name). `assistantIds` are staff user ids.
+Requests follow the request models of the `kwaixiaodian` SDK, which mirrors the official Java
+SDK (AndersonBY/kwaixiaodian-python-sdk `src/kwaixiaodian/models/user.py`,
+`models/customer_service.py`): `open.user.sub.account.create` requires `nickName`,
+`contactPhone` and `roleIds`; `open.cs.dispatching.group.add` takes `groupName` only and answers
+`{"groupId"}`; `group.update` takes `groupId`, `addAssistantId`, `delAssistantId`; `group.query`
+and `group.del` require `groupId`. A parameter the platform requires and the request lacks is
+refused (10), so a client bug cannot hide here. Groups have no description through the API (the
+back office keeps one). Invented, as the SDK leaves it open: `group.query` answers
+`{"groupId", "groupName", "assistantIds"}`, assistant ids being staff user ids.
 """
 
 from __future__ import annotations
@@ -109,6 +115,8 @@ def _business_error(exc: EmulatorError) -> KuaishouError:
 
 def _int(args: Args, name: str, default: int | None = None, high: int = 2**62) -> int:
     value = args.get(name, default)
+    if value is None:
+        raise Invalid(name, "is required")
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
         raise Invalid(name, f"must be a whole number from 1 to {high}")
     return value
@@ -190,9 +198,12 @@ def _role_list(tenant: Tenant, args: Args) -> dict[str, object]:
 
 def _create(tenant: Tenant, args: Args) -> dict[str, object]:
     nick = _text(args, "nickName")
-    patch = _contact_patch(args)
-    account_id = accounts.create_account(tenant, nick, patch)
-    accounts.set_roles(tenant, account_id, _ids(args, "roleIds") or [])
+    _text(args, "contactPhone")
+    role_ids = _ids(args, "roleIds")
+    if role_ids is None:
+        raise Invalid("roleIds", "is required")
+    account_id = accounts.create_account(tenant, nick, _contact_patch(args))
+    accounts.set_roles(tenant, account_id, role_ids)
     return {"staffUserid": account_id}
 
 
@@ -229,15 +240,11 @@ def _remove(tenant: Tenant, args: Args) -> dict[str, object]:
 
 
 def _group_add(tenant: Tenant, args: Args) -> dict[str, object]:
-    description = _optional_text(args, "description") or ""
-    return {"groupId": groups.create_group(tenant, _text(args, "groupName"), description)}
+    return {"groupId": groups.create_group(tenant, _text(args, "groupName"))}
 
 
 def _group_update(tenant: Tenant, args: Args) -> dict[str, object]:
     group_id = _int(args, "groupId")
-    description = _optional_text(args, "description")
-    if description is not None:
-        groups.describe_group(tenant, group_id, description)
     add, remove = _ids(args, "addAssistantId") or [], _ids(args, "delAssistantId") or []
     groups.change_members(tenant, group_id, add, remove)
     return {}
@@ -249,20 +256,8 @@ def _group_del(tenant: Tenant, args: Args) -> dict[str, object]:
 
 
 def _group_query(tenant: Tenant, args: Args) -> dict[str, object]:
-    if "groupId" in args:
-        found = [groups.get_group(tenant, _int(args, "groupId"))]
-    else:
-        found = groups.list_groups(tenant)
-    return {"groups": [_group_info(group) for group in found]}
-
-
-def _group_info(group: groups.Group) -> dict[str, object]:
-    return {
-        "groupId": group.id,
-        "groupName": group.name,
-        "description": group.description,
-        "assistantIds": list(group.member_ids),
-    }
+    group = groups.get_group(tenant, _int(args, "groupId"))
+    return {"groupId": group.id, "groupName": group.name, "assistantIds": list(group.member_ids)}
 
 
 METHODS: Mapping[str, Handler] = {

@@ -1,10 +1,16 @@
-"""The TOP router (`/router/rest`) as the emulator answers it: checks, then the five APIs.
+"""The TOP router (`/router/rest`) as the emulator answers it: checks, then the six APIs.
 
 Checks, in order, each with TOP's own error: method (21/22), app key (28/29), the app key's
 call budget (7, `accesscontrol.limited-by-app-access-count`, "This ban will last for N more
 seconds"), timestamp (30/31, more than 10 minutes off), format and version (23/41), signature
 (32/25), session (26/27 `invalid-sessionkey`). Business refusals: 40/41 for missing or bad
 arguments, 15 with an `isv.*` sub-code for rules (a taken role name, an unknown sub-account).
+
+As TOP does: `timestamp` may be `yyyy-MM-dd HH:mm:ss` (GMT+8) or epoch milliseconds (older
+official SDKs); `simplify=true` answers without the `<api>_response` wrapper and with bare lists
+(`provisioner.wire.top.simplified`); `page_size` is greater than 1 and less than 200. Sources:
+the API metadata in bububa/opentaobao `metadata/assets/json/subuser/*.json`, its generated
+`model/subuser/*Response.go`, and the official Python SDK's `top/api/base.py`.
 """
 
 from __future__ import annotations
@@ -48,7 +54,12 @@ def handle(store: Store, limiter: Limiter, call: Call) -> dict[str, object]:
         seller = seller_for(params["session"])
         assert seller is not None  # _checked refused any other session
         with store.tenant("top", seller) as tenant:
-            return {top.response_key(params["method"]): handler(tenant, params)}
+            answer = handler(tenant, params)
+        if params.get("simplify") == "true":
+            simple = top.simplified(answer)
+            assert isinstance(simple, dict)
+            return simple
+        return {top.response_key(params["method"]): answer}
     except Refusal as refusal:
         return top.error_body(refusal.failure, _request_id())
     except EmulatorError as exc:
@@ -173,7 +184,7 @@ def _bool(params: Params, name: str) -> bool | None:
 def _subusers_page(tenant: Tenant, params: Params) -> dict[str, object]:
     main = _required(params, "nick")
     page_num = _int(params, "page_num", 1, 1, 1_000_000)
-    page_size = _int(params, "page_size", 20, 1, top.PAGE_SIZE_MAX)
+    page_size = _int(params, "page_size", 20, top.PAGE_SIZE_MIN, top.PAGE_SIZE_MAX)
     status = params.get("account_status")
     query = accounts.Query(only_disabled=None if status is None else status != "1")
     found, total = accounts.list_accounts(tenant, query, (page_num - 1) * page_size, page_size)
@@ -196,6 +207,32 @@ def _subuser_info(tenant: Tenant, main: str, account: accounts.Account) -> dict[
         "status": 2 if account.disabled else 1,
         "is_online": 2 if account.dispatch else 1,
     }
+
+
+def _subuser_fullinfo_get(tenant: Tenant, params: Params) -> dict[str, object]:
+    # sub_id or sub_nick, and sub_nick wins when both are given (the API's documentation).
+    nick = params.get("sub_nick", "")
+    if nick:
+        account = accounts.find_account(tenant, nick)
+    elif params.get("sub_id"):
+        account = accounts.get_account(tenant, _int(params, "sub_id", 0, 1, 2**62))
+    else:
+        raise Refusal(
+            TopError(top.MISSING_ARGUMENTS, "Missing required arguments:sub_id or sub_nick")
+        )
+    if account is None:
+        raise NotFound(f"sub-account {nick} does not exist")
+    main = account.nick.partition(top.SUBUSER_SEPARATOR)[0]
+    info = {
+        "sub_id": account.id,
+        "sub_nick": account.nick,
+        "sub_status": 2 if account.disabled else 1,  # 1 normal, 2 stopped by the seller
+        "sub_dispatch_status": account.dispatch,
+        "sub_owed_status": False,
+        "user_id": seller_id(tenant),
+        "user_nick": main,
+    }
+    return {"sub_fullinfo": info, "request_id": _request_id()}
 
 
 def _roles_get(tenant: Tenant, params: Params) -> dict[str, object]:
@@ -258,4 +295,5 @@ METHODS: Mapping[str, Handler] = {
     "taobao.sellercenter.subuser.permissions.roles.get": _subuser_permissions_roles_get,
     "taobao.subuser.info.update": _subuser_info_update,
     "taobao.sellercenter.role.add": _role_add,
+    "taobao.subuser.fullinfo.get": _subuser_fullinfo_get,
 }

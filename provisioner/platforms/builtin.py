@@ -27,7 +27,9 @@ TOP_CAPABILITIES: Capabilities = {
 }
 
 _KUAISHOU_ACCOUNT = frozenset({"status", "roles"})
-_KUAISHOU_GROUP = frozenset({"description", "members"})
+# A group's description cannot be read or written through the API (group.add takes groupName
+# only, group.update only members): it is a manual task. Groups are read back by recorded id.
+_KUAISHOU_GROUP = frozenset({"members"})
 KUAISHOU_CAPABILITIES: Capabilities = {
     "account": KindCapabilities(
         listable=True,
@@ -113,6 +115,8 @@ KUAISHOU = Platform(
     api="kuaishou",
     capabilities=KUAISHOU_CAPABILITIES,
     naming=_NAMING,
+    needs_contact_phone=True,
+    read_by_recorded_id=frozenset({"group"}),
     back_office=BackOffice(
         "快手小店商家后台",
         "店铺 → 子账号管理",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from provisioner.platforms.capabilities import NO_API, Capabilities
+from provisioner.resources import ResourceKind
 
 # Which wire protocol a platform speaks (DESIGN §4); None: it has no account API at all.
 ApiFamily = Literal["top", "kuaishou", "jos"]
@@ -61,7 +62,11 @@ class Platform:
     - `account_format`: how the platform names a sub-account from its nickname, with
       `{nickname}` and `{main_account}` (Tmall: `"{main_account}:{nickname}"`); a format that
       uses `{main_account}` makes `main_account` required on the shop;
-    - `back_office`: the menus manual-task steps send a person to.
+    - `back_office`: the menus manual-task steps send a person to;
+    - `needs_contact_phone`: creating a sub-account needs the agent's phone (`validate`
+      requires one; the connector gets it in `ShopContext.contacts`);
+    - `read_by_recorded_id`: kinds the API cannot list but reads back one by one by the id
+      recorded at create (`ShopContext.recorded_ids`).
     """
 
     name: str
@@ -72,6 +77,8 @@ class Platform:
     naming: NamingRule = DEFAULT_NAMING
     account_format: str = NICKNAME
     back_office: BackOffice = GENERIC_BACK_OFFICE
+    needs_contact_phone: bool = False
+    read_by_recorded_id: frozenset[ResourceKind] = frozenset()
 
     @property
     def needs_main_account(self) -> bool:

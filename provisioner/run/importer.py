@@ -16,6 +16,7 @@ from provisioner.config.loader import LoadedConfig
 from provisioner.connectors.base import Connector, LiveShop, capability_for
 from provisioner.errors import ProvisionerError
 from provisioner.plan.desired import role_bindings
+from provisioner.platforms import Platform
 from provisioner.resources import FieldValue, Resource
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/provisioner.schema.json"
@@ -59,7 +60,7 @@ def import_shop(loaded: LoadedConfig, name: str, connector: Connector) -> Import
         for a, r in sorted(live.resources.items())
         if a.kind == "group" and a.name not in shop.groups
     ]
-    text = _document(name, connector.platform, roles, agents, groups)
+    text = _document(name, connector.platform, roles, agents, groups, connector.descriptor)
     return Imported(text, len(agents), len(roles), len(groups))
 
 
@@ -135,6 +136,7 @@ def _document(
     roles: Mapping[str, tuple[str, ...]],
     agents: Mapping[str, dict[str, object]],
     groups: list[Resource],
+    descriptor: Platform,
 ) -> str:
     lines = [
         SCHEMA_LINE,
@@ -143,6 +145,10 @@ def _document(
         "# the permissions of imported role templates: they cannot be read from the platform. Add",
         "# what your policies require (e.g. phone) before merging this file into the config.",
     ]
+    if descriptor.needs_contact_phone and agents:
+        # Phones are personal data: never read back and printed, so the person adds them.
+        who = descriptor.display_name.partition(" ")[0]
+        lines.append(f"# {who} needs each agent's contact phone: add phone: to every agent below.")
     if roles:
         lines += ["", "roles:"]
         for name, native in roles.items():
@@ -162,8 +168,7 @@ def _document(
     if groups:
         lines += ["", f"# Dispatch groups found on the shop: add them under shops.{shop}.groups:"]
         lines += [
-            f"#   {_key(g.address.name)}: {{description: {_scalar(g.get('description') or '')}}}"
-            for g in groups
+            f"#   {_key(g.address.name)}: {{}}" for g in groups
         ]
     return "\n".join(lines) + "\n"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -11,7 +11,12 @@ from provisioner.connectors.base import Connector, LiveShop, ShopContext
 from provisioner.connectors.registry import connector_class
 from provisioner.errors import ConnectorError, PlanError
 from provisioner.plan.desired import DesiredState, accounts_by_shop
-from provisioner.secrets import resolve
+from provisioner.platforms import descriptor
+from provisioner.resources import Address, ResourceKind
+from provisioner.secrets import Secret, resolve
+
+# The recorded remote ids of one shop's resources of some kinds (see `StateReader.remote_ids`).
+RecordedIds = Callable[[str, frozenset[ResourceKind]], Mapping[Address, str]]
 
 
 def work_dir(loaded: LoadedConfig) -> Path:
@@ -19,9 +24,12 @@ def work_dir(loaded: LoadedConfig) -> Path:
     return loaded.base_dir / ".provisioner"
 
 
-def connect(loaded: LoadedConfig, shops: Iterable[str]) -> dict[str, Connector]:
-    """One connector per shop, with its credentials resolved (never printed) and the role
-    templates its accounts use."""
+def connect(
+    loaded: LoadedConfig, shops: Iterable[str], recorded_ids: RecordedIds | None = None
+) -> dict[str, Connector]:
+    """One connector per shop, with its credentials resolved (never printed), the role
+    templates its accounts use and, where its platform needs them, the agents' contact phones
+    and the recorded ids of what it reads back by id."""
     config = loaded.config
     placed = accounts_by_shop(config)
     desired = DesiredState(config)  # role bindings computed once per platform, not per shop
@@ -38,7 +46,15 @@ def connect(loaded: LoadedConfig, shops: Iterable[str]) -> dict[str, Connector]:
             key: resolve(ref, f"shops.{name}.credentials.{key}", loaded.base_dir)
             for key, ref in shop.credentials.items()
         }
-        context = ShopContext(name, shop, bindings, credentials, work_dir(loaded))
+        platform = descriptor(shop.platform)
+        contacts = {
+            account.nickname: Secret(agent.phone)
+            for _, agent, account in placed.get(name, [])
+            if platform.needs_contact_phone and agent.phone
+        }
+        kinds = platform.read_by_recorded_id
+        ids = recorded_ids(name, kinds) if recorded_ids is not None and kinds else {}
+        context = ShopContext(name, shop, bindings, credentials, work_dir(loaded), contacts, ids)
         connectors[name] = connector_class(shop.platform)(context)
     return connectors
 

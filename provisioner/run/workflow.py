@@ -45,12 +45,15 @@ def state_path(loaded: LoadedConfig) -> Path:
 def connect_shops(
     loaded: LoadedConfig, state: StateReader, shops: Sequence[str] = ()
 ) -> dict[str, Connector]:
-    return _connect_selected(loaded, select_shops(loaded, state, shops))
+    return _connect_selected(loaded, state, select_shops(loaded, state, shops))
 
 
-def _connect_selected(loaded: LoadedConfig, selected: Sequence[str]) -> dict[str, Connector]:
+def _connect_selected(
+    loaded: LoadedConfig, state: StateReader, selected: Sequence[str]
+) -> dict[str, Connector]:
     """Connectors for the selected shops that are not retired (retired ones are only forgotten)."""
-    return connect(loaded, [name for name in selected if not loaded.config.shops[name].retired])
+    active = [name for name in selected if not loaded.config.shops[name].retired]
+    return connect(loaded, active, state.remote_ids)
 
 
 def plan_config(config_path: Path, shops: Sequence[str] = (), parallelism: int = 4) -> Planned:
@@ -60,7 +63,7 @@ def plan_config(config_path: Path, shops: Sequence[str] = (), parallelism: int =
 def plan_loaded(loaded: LoadedConfig, shops: Sequence[str] = (), parallelism: int = 4) -> Planned:
     with StateReader.open(state_path(loaded)) as state:
         selected = select_shops(loaded, state, shops)
-        connectors = _connect_selected(loaded, selected)
+        connectors = _connect_selected(loaded, state, selected)
         try:
             return _plan_with(loaded, state, selected, connectors, parallelism)
         except BaseException:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from provisioner.errors import TaskError
-from provisioner.resources import Address, Resource
+from provisioner.resources import Address, Resource, ResourceKind
 from provisioner.state import lock, recorded, runlog, tasklog
 from provisioner.state.database import Database
 from provisioner.state.digest import digest
@@ -40,6 +41,12 @@ class StateReader:
         """Recorded resources (fields and remote ids), of one shop or all, in address order."""
         with self._db.reading() as conn:
             return recorded.select(conn, shop)
+
+    def remote_ids(self, shop: str, kinds: Iterable[ResourceKind]) -> dict[Address, str]:
+        """Recorded remote ids of `shop`'s resources of these kinds, for platforms that read
+        them back by id instead of listing them."""
+        with self._db.reading() as conn:
+            return recorded.remote_ids(conn, shop, kinds)
 
     def shops(self) -> frozenset[str]:
         """Shops that have recorded resources."""

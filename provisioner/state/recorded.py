@@ -56,6 +56,19 @@ def select(conn: sqlite3.Connection, shop: str | None) -> dict[Address, Resource
     return resources
 
 
+def remote_ids(conn: sqlite3.Connection, shop: str, kinds: Iterable[str]) -> dict[Address, str]:
+    """The recorded remote ids of one shop's resources of these kinds (those that have one)."""
+    found: dict[Address, str] = {}
+    for kind in sorted(set(kinds)):
+        cursor = conn.execute(
+            "SELECT name, remote_id FROM resources"
+            " WHERE shop = ? AND kind = ? AND remote_id IS NOT NULL ORDER BY name",
+            (shop, kind),
+        )
+        found.update({Address(shop, kind, name): remote for name, remote in cursor})  # type: ignore[arg-type]
+    return found
+
+
 def shops(conn: sqlite3.Connection) -> frozenset[str]:
     return frozenset(shop for (shop,) in conn.execute("SELECT DISTINCT shop FROM resources"))
 

@@ -13,8 +13,13 @@ timestamp, signMethod, sign`:
 - answers are `{"result": 1, "data": {...}}` on success, otherwise
   `{"result": <code>, "error_msg": "..."}`.
 
-Kuaishou does not publish its error numbers in a form we could check, so the codes below are the
-emulator's; the connector maps real answers by message too ("Exceed qps limit" is the rate limit).
+Result codes: Kuaishou publishes no full table. Three are the platform's own, from its FAQ pages
+(mirrored in the `kwaixiaodian` SDK's docs, AndersonBY/kwaixiaodian-python-sdk
+`docs/开发者支持文档/开放平台/`): 21 is a business refusal whose `error_msg` says why (K1006, e.g.
+"order operation reject"), 24 `AUTHORIZATION_REVOKED` (K0006: the merchant withdrew the app's
+authorisation, or a test user's 10 days ran out) and 26 "主账号不存在" (K0005: a token of the wrong
+kind, or of a deleted sub-account). The others below are the emulator's, numbered apart from
+those; real rate limits are recognised by message ("Exceed qps limit", K1008).
 """
 
 from __future__ import annotations
@@ -116,23 +121,31 @@ def request_params(
     return params
 
 
-# Result codes (see the module docstring: the emulator's numbers, Kuaishou's messages).
+# Result codes (see the module docstring). Kuaishou's own:
 SUCCESS = 1
+BUSINESS_REFUSED = 21
+AUTHORIZATION_REVOKED = 24
+NO_MAIN_ACCOUNT = 26
+# The emulator's (Kuaishou does not publish these; kept clear of its own numbers above):
 INVALID_PARAMETER = 10
 NOT_FOUND = 11
 CONFLICT = 12
 INVALID_SIGNATURE = 20
-INVALID_TIMESTAMP = 21
 INVALID_ACCESS_TOKEN = 22
 INVALID_APP_KEY = 23
-RATE_LIMITED = 24
 NO_PERMISSION = 25
-UNKNOWN_METHOD = 26
+INVALID_TIMESTAMP = 27
+RATE_LIMITED = 28
+UNKNOWN_METHOD = 29
 SERVICE_BUSY = 50
 
 RATE_LIMIT_MESSAGE = "Exceed qps limit"
+REVOKED_MESSAGE = "AUTHORIZATION_REVOKED"
 
 MESSAGES: Mapping[int, str] = {
+    BUSINESS_REFUSED: "业务处理失败",
+    AUTHORIZATION_REVOKED: REVOKED_MESSAGE,
+    NO_MAIN_ACCOUNT: "主账号不存在",
     INVALID_PARAMETER: "参数错误",
     NOT_FOUND: "数据不存在",
     CONFLICT: "数据已存在",
@@ -184,6 +197,14 @@ def data_of(body: Mapping[str, object]) -> Mapping[str, object]:
 
 
 _AUTH_HINTS: Mapping[int, str] = {
+    AUTHORIZATION_REVOKED: (
+        "the merchant revoked this app's authorisation (or a test user's 10 days ran out):"
+        " have them authorise it again, then renew access_token"
+    ),
+    NO_MAIN_ACCOUNT: (
+        "the access token is of the wrong kind or belongs to a deleted sub-account:"
+        " authorise with the shop's main account and renew access_token"
+    ),
     INVALID_SIGNATURE: "the signature was refused: check sign_secret and the sign method",
     INVALID_ACCESS_TOKEN: "the access token was refused: it is wrong or expired, renew it",
     INVALID_APP_KEY: "the app key was refused: check app_key",
@@ -196,9 +217,12 @@ def to_error(failure: KuaishouError, where: str) -> ConnectorError:
     text = f"{where}: {failure.describe()}"
     if failure.result == RATE_LIMITED or RATE_LIMIT_MESSAGE.lower() in failure.error_msg.lower():
         return RateLimitedError(text, retry_after=None)
-    if failure.result in _AUTH_HINTS:
-        return AuthError(f"{text}: {_AUTH_HINTS[failure.result]}")
-    if failure.result == INVALID_TIMESTAMP:
+    code = AUTHORIZATION_REVOKED if REVOKED_MESSAGE in failure.error_msg else failure.result
+    if code in _AUTH_HINTS:
+        return AuthError(f"{text}: {_AUTH_HINTS[code]}")
+    if code == BUSINESS_REFUSED:
+        return InvalidError(f"{where}: Kuaishou refused: {failure.error_msg or 'no reason given'}")
+    if code == INVALID_TIMESTAMP:
         return InvalidError(f"{text}: the timestamp is more than 10 minutes off; check the clock")
     simple: Mapping[int, type[ConnectorError]] = {
         INVALID_PARAMETER: InvalidError,

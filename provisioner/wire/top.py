@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Literal, get_args
 
 from provisioner.errors import (
@@ -51,7 +51,11 @@ TIMESTAMP_WINDOW = timedelta(minutes=10)
 SUBUSER_SEPARATOR = ":"
 NICKNAME_MAX = 20
 ROLE_NAME_MAX = 20
-PAGE_SIZE_MAX = 100
+# `taobao.sellercenter.subusers.page`: page_size "大于1小于200" (greater than 1, less than 200),
+# per its API metadata (bububa/opentaobao `metadata/assets/json/subuser/
+# taobao_sellercenter_subusers_page.json`).
+PAGE_SIZE_MIN = 2
+PAGE_SIZE_MAX = 199
 
 Param = str | int | bool | Sequence[str]
 
@@ -82,7 +86,17 @@ def format_timestamp(moment: datetime) -> str:
 
 
 def parse_timestamp(text: str) -> datetime | None:
-    """A TOP timestamp as an aware datetime; None when it is not in TOP's format."""
+    """A TOP timestamp as an aware datetime; None when it is in neither of TOP's forms.
+
+    TOP takes `yyyy-MM-dd HH:mm:ss` in GMT+8, and also Unix epoch milliseconds, which older
+    official SDKs send (the official Python SDK's `top/api/base.py`:
+    `P_TIMESTAMP: str(long(time.time() * 1000))`).
+    """
+    if text.isdigit():
+        try:
+            return datetime.fromtimestamp(int(text) / 1000, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
     try:
         return datetime.strptime(text, TIMESTAMP_FORMAT).replace(tzinfo=GMT8)
     except ValueError:
@@ -135,12 +149,31 @@ def response_key(method: str) -> str:
 
 
 def unwrap_list(container: Mapping[str, object], outer: str, inner: str) -> list[object]:
-    """`{"roles": {"role": [...]}}` -> the list; absent or empty wrappers mean no items."""
+    """`{"roles": {"role": [...]}}` -> the list; absent or empty wrappers mean no items. The
+    `simplify=true` shape, `{"roles": [...]}`, reads the same."""
     wrapper = container.get(outer)
+    if isinstance(wrapper, list):
+        return list(wrapper)
     if not isinstance(wrapper, Mapping):
         return []
     items = wrapper.get(inner)
     return list(items) if isinstance(items, list) else []
+
+
+def simplified(answer: object) -> object:
+    """An answer in TOP's `simplify=true` JSON shape: the `<api>_response` wrapper is left off
+    (the caller does that) and each list wrapper `{"role": [...]}` becomes the list itself, as
+    the SDKs generated from TOP's metadata model it (bububa/opentaobao `model/*Response.go`,
+    "model for simplify"); errors keep their `error_response` root (`model/response.go`)."""
+    if isinstance(answer, Mapping):
+        if len(answer) == 1:
+            (only,) = answer.values()
+            if isinstance(only, list):
+                return [simplified(item) for item in only]
+        return {key: simplified(value) for key, value in answer.items()}
+    if isinstance(answer, list):
+        return [simplified(item) for item in answer]
+    return answer
 
 
 # Error codes TOP answers with (the numbers are TOP's own).

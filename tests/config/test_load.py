@@ -137,6 +137,7 @@ agents:
       - &account {shop: acme-ks, nickname: 小王}
       - <<: *account
         shop: acme-ks-2
+    phone: "13800000001"
 """,
         },
     )

@@ -20,7 +20,9 @@ def top_call(
     session: str = identity.SESSION,
     now: datetime | None = None,
     sign_method: top.SignMethod = "hmac-sha256",
+    timestamp: str | None = None,
 ) -> dict[str, Any]:
+    """One signed TOP call; `timestamp` replaces the standard one (then signed again)."""
     params = top.request_params(
         method,
         business or {},
@@ -30,6 +32,9 @@ def top_call(
         sign_method=sign_method,
         now=now or datetime.now(UTC),
     )
+    if timestamp is not None:
+        params["timestamp"] = timestamp
+        params["sign"] = top.sign(params, secret, sign_method)
     response = client.post(top.ROUTER_PATH, data=params)
     assert response.status_code == 200, response.status_code
     body: dict[str, Any] = response.get_json()

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from platform_harness import EveryonesPhone
 
 from provisioner.connectors.base import RoleBinding, ShopContext
 from provisioner.connectors.kuaishou import KuaishouConnector
@@ -23,7 +24,7 @@ def _context(
     state: Path, name: str, platform: str, roles: dict[str, RoleBinding] | None = None
 ) -> ShopContext:
     shop = Shop(platform=platform, endpoint="sandbox", main_account="acme旗舰店")
-    return ShopContext(name, shop, roles=roles or {}, state_dir=state)
+    return ShopContext(name, shop, roles=roles or {}, state_dir=state, contacts=EveryonesPhone())
 
 
 def _change(
@@ -88,13 +89,13 @@ def test_kuaishou_groups_follow_their_members(tmp_path: Path) -> None:
     writer = connector.writer()
     for nick in ("小王", "小李"):
         writer.apply(_change("ks", "account", nick, "create", status="active", roles=("客服",)))
-    group = _change("ks", "group", "售前组", "create", description="售前", members=("小王",))
+    group = _change("ks", "group", "售前组", "create", members=("小王",))
     group_id = writer.apply(group)
-    update = _change("ks", "group", "售前组", "update", members=("小李",), description="新")
+    update = _change("ks", "group", "售前组", "update", members=("小李",))
     writer.apply(update)
     found = writer.find(Address("ks", "group", "售前组"))
     assert found is not None and found.remote_id == group_id
-    assert found.fields == {"description": "新", "members": ("小李",)}
+    assert found.fields == {"members": ("小李",)}
     writer.apply(_change("ks", "account", "小李", "delete"))
     assert writer.find(Address("ks", "group", "售前组")).fields["members"] == ()  # type: ignore[union-attr]
     writer.apply(_change("ks", "group", "售前组", "delete"))
