@@ -167,9 +167,7 @@ def _document(
                 lines.append(f"      - {_mapping(entry)}")
     if groups:
         lines += ["", f"# Dispatch groups found on the shop: add them under shops.{shop}.groups:"]
-        lines += [
-            f"#   {_key(g.address.name)}: {{}}" for g in groups
-        ]
+        lines += [f"#   {_key(g.address.name)}: {{}}" for g in groups]
     return "\n".join(lines) + "\n"
 
 
