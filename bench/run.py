@@ -45,13 +45,24 @@ from environment import BENCH_DIR, WORK_DIR, BenchEnv, ensure_env
 from generate import Mutation, generate
 from octodns_peer import generate_peer, planned_changes, sync_command
 
-SCENARIOS = ("floor", "floor-events", "validate", "plan", "octodns", "octodns-ordered", "api")
-DEFAULT_SCENARIOS = ("floor", "floor-events", "validate", "plan", "octodns")
+SCENARIOS = (
+    "floor",
+    "floor-events",
+    "validate",
+    "plan",
+    "plan-cached",
+    "octodns",
+    "octodns-ordered",
+    "api",
+)
+DEFAULT_SCENARIOS = ("floor", "floor-events", "validate", "plan", "plan-cached", "octodns")
 RATIOS = (
     ("validate", "floor"),
     ("validate", "floor-events"),
     ("plan", "floor"),
     ("plan", "octodns"),
+    ("plan-cached", "floor"),
+    ("plan-cached", "octodns"),
 )
 PLAN_SUMMARY = r"Plan: (\d+) to create, (\d+) to update, (\d+) to delete"
 
@@ -125,12 +136,18 @@ def progress(message: str) -> None:
     sys.stderr.flush()
 
 
-def time_runs(name: str, cmd: Sequence[str], runs: int) -> tuple[list[Sample], Path]:
-    """Run ``cmd`` ``runs`` times; stop at the first failure. Return samples and last log stem."""
+def time_runs(
+    name: str, cmd: Sequence[str], runs: int, before: Callable[[], None] = lambda: None
+) -> tuple[list[Sample], Path]:
+    """Run ``cmd`` ``runs`` times, ``before()`` untimed before each; stop at the first failure.
+
+    Return samples and last log stem.
+    """
     samples: list[Sample] = []
     log_stem = WORK_DIR / "logs" / name
     log_stem.parent.mkdir(parents=True, exist_ok=True)
     for i in range(runs):
+        before()
         sample = measure(cmd, log_stem)
         progress(f"  {name} run {i + 1}/{runs}: {sample.wall_s:.2f} s, rc={sample.returncode}")
         samples.append(sample)
@@ -278,9 +295,15 @@ def prepare_plan_state(base_dir: Path, mutated_dir: Path) -> None:
     progress(f"  plan state: {json.loads(done.stdout)['resources']:,} resources recorded")
 
 
-def run_timed(ctx: Context, name: str, cmd: Sequence[str], check: Callable[[Path], str]) -> Outcome:
+def run_timed(
+    ctx: Context,
+    name: str,
+    cmd: Sequence[str],
+    check: Callable[[Path], str],
+    before: Callable[[], None] = lambda: None,
+) -> Outcome:
     shown = " ".join(_short(part) for part in cmd)
-    samples, log_stem = time_runs(name, cmd, ctx.runs)
+    samples, log_stem = time_runs(name, cmd, ctx.runs, before)
     if samples[-1].returncode != 0:
         note = f"FAILED: exit {samples[-1].returncode}, see {_short(str(log_stem))}.err"
         return Outcome(name, shown, Summary.of(samples), note, failed=True)
@@ -313,9 +336,19 @@ def scenario_floor_events(ctx: Context) -> Outcome:
     return run_timed(ctx, "floor-events", [*floor, str(ctx.workspace.base)], _no_check)
 
 
+def parse_cache(config_dir: Path) -> Path:
+    """Where provisioner keeps parsed files between runs (provisioner/config/parsecache.py)."""
+    return config_dir / ".provisioner" / "cache"
+
+
+def cold(config_dir: Path) -> Callable[[], None]:
+    """Before each run: no parse cache, so every file is parsed (as on a fresh clone)."""
+    return lambda: shutil.rmtree(parse_cache(config_dir), ignore_errors=True)
+
+
 def scenario_validate(ctx: Context) -> Outcome:
     cmd = [*provisioner_command(), "validate", "-c", str(ctx.workspace.base)]
-    return run_timed(ctx, "validate", cmd, _no_check)
+    return run_timed(ctx, "validate", cmd, _no_check, cold(ctx.workspace.base))
 
 
 def account_changes(plan_json: str) -> Mutation:
@@ -356,9 +389,34 @@ def scenario_plan(ctx: Context) -> Outcome:
     prepare_plan_state(ctx.workspace.base, ctx.workspace.mutated)
     cmd = [*command, "plan", "-c", str(ctx.workspace.mutated)]
     check = _plan_check(cmd, ctx.workspace.expected, not ctx.workspace.sizes.api_platforms)
-    outcome = run_timed(ctx, "plan", cmd, check)
+    outcome = run_timed(ctx, "plan", cmd, check, cold(ctx.workspace.mutated))
     failed = outcome.failed or recipe.startswith("MISMATCH")
     return dataclasses.replace(outcome, note=f"{outcome.note}; {recipe}", failed=failed)
+
+
+def scenario_plan_cached(ctx: Context) -> Outcome:
+    """The pull-request case: the cache holds the files as they were before the change.
+
+    One untimed ``validate`` of BASE fills BASE's cache; before each timed run it is copied
+    over MUTATED's, so each run parses only the files the mutation changed (and rewrites it).
+    """
+    command = provisioner_command()
+    if ctx.workspace.sizes.api_platforms:
+        raise ScenarioPending("not with --api-platforms: see the `api` scenario")
+    base, mutated = ctx.workspace.base, ctx.workspace.mutated
+    cold(base)()
+    subprocess.run([*command, "validate", "-c", str(base)], check=True, capture_output=True)
+    if not parse_cache(base).is_dir():
+        raise ScenarioPending("this provisioner keeps no parse cache")
+    prepare_plan_state(base, mutated)
+
+    def warm() -> None:
+        shutil.rmtree(parse_cache(mutated), ignore_errors=True)
+        shutil.copytree(parse_cache(base), parse_cache(mutated))
+
+    cmd = [*command, "plan", "-c", str(mutated)]
+    check = _plan_check(cmd, ctx.workspace.expected, strict=True)
+    return run_timed(ctx, "plan-cached", cmd, check, warm)
 
 
 def verify_plan_state(command: Sequence[str]) -> str:
@@ -418,6 +476,7 @@ SCENARIO_FUNCS: dict[str, Callable[[Context], Outcome]] = {
     "plan": scenario_plan,
     "octodns": scenario_octodns,
     "octodns-ordered": scenario_octodns_ordered,
+    "plan-cached": scenario_plan_cached,
 }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from provisioner.config import parsecache
 from provisioner.config.checks import Checker, Finding, Loc, Unchecked
 from provisioner.config.explain import explain
 from provisioner.config.heap import paused_gc
@@ -118,18 +119,24 @@ def _read_all(
     """Every file parsed: the usable ones, every problem, whether all were usable, the digest.
 
     The digest covers each file's name relative to the config, not to the working directory:
-    a saved plan must not look stale because apply runs from elsewhere.
+    a saved plan must not look stale because apply runs from elsewhere. Files whose content is
+    in the parse cache are not parsed again (see `parsecache`).
     """
     sources: list[_Source] = []
     diagnostics: list[Diagnostic] = []
     readable = True
     digest = hashlib.sha256()
+    cache_file = parsecache.cache_path(root)
+    cached = parsecache.load(cache_file)
+    fresh: dict[bytes, object] = {}
     for file in files:
         name = display(file)
         raw = file.read_bytes()
         digest.update(file.relative_to(root).as_posix().encode() + b"\0" + raw + b"\0")
+        key = parsecache.content_key(raw)
         try:
-            document = parse(_decode(raw))
+            text = _decode(raw)
+            document = Document(cached[key], text) if key in cached else parse(text)
         except _NotUtf8 as exc:
             diagnostics.append(Diagnostic(name, exc.line, exc.col, ROOT, str(exc)))
             readable = False
@@ -148,7 +155,11 @@ def _read_all(
             diagnostics.append(Diagnostic(name, line, col, ROOT, f"the file is {kind}; {_SHAPE}"))
             readable = False
             continue
+        if not document.problems:  # only clean files: a problem's position is found afresh
+            fresh[key] = document.data
         sources.append(_Source(name, document))
+    if fresh.keys() != cached.keys():
+        parsecache.save(cache_file, fresh)
     return sources, diagnostics, readable, "sha256:" + digest.hexdigest()
 
 
