@@ -30,7 +30,9 @@ INPUT_SUFFIXES = (".yaml", ".yml")
 
 
 def case_names() -> list[str]:
-    names = {entry.stem if entry.is_file() else entry.name for entry in CASES.iterdir()}
+    # Hidden entries are never cases: `.provisioner/` holds the parse cache of the runs here.
+    entries = [entry for entry in CASES.iterdir() if not entry.name.startswith(".")]
+    names = {entry.stem if entry.is_file() else entry.name for entry in entries}
     return sorted(names)
 
 
