@@ -55,7 +55,9 @@ def test_a_lock_held_by_a_live_process_fails_fast_then_can_be_waited_for(db_path
             )
 
             with store.lock("li.lei", "apply", timeout=30):
-                assert holder.poll() is not None  # it had to exit first
+                # It waited for the holder to let go (the holder exits just after releasing).
+                assert time.monotonic() - started >= 1.0
+                assert holder.wait(timeout=10) == 0
                 assert store.lock_info().holder == "li.lei"  # type: ignore[union-attr]
     finally:
         holder.kill()
