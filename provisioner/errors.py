@@ -22,7 +22,8 @@ class Diagnostic:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.file}:{self.line}:{self.col}: {self.path}: {prefix}{self.message}"
+        where = f"{self.path}: " if self.path else ""  # a file-level problem names no key
+        return f"{self.file}:{self.line}:{self.col}: {where}{prefix}{self.message}"
 
 
 class ProvisionerError(Exception):

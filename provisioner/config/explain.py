@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from provisioner.config.suggest import did_you_mean
+from provisioner.config.yamlsource import OversizedNumber
 from provisioner.model import Config
 
 _EXPECTED = {
@@ -49,7 +50,7 @@ def explain(error: ErrorDetails) -> tuple[str, bool]:
 
 def _wrong_type(kind: str, value: Any, loc: tuple[int | str, ...]) -> str:
     expected, got = _EXPECTED[kind], _describe(value)
-    number = isinstance(value, int | float) and not isinstance(value, bool)
+    number = isinstance(value, int | float | OversizedNumber) and not isinstance(value, bool)
     if kind == "string_type" and number and loc[-1] == "phone":
         return 'expected a string, got a number: quote phone numbers, e.g. "13800000001"'
     if kind == "string_type" and number and loc[-1] in ("from", "to"):
@@ -57,8 +58,10 @@ def _wrong_type(kind: str, value: Any, loc: tuple[int | str, ...]) -> str:
     message = f"expected {expected}, got {got}"
     if kind == "string_type" and number:
         message += ' (quote it: "...")'
-    elif kind in ("int_type", "float_type") and isinstance(value, str):
+    elif kind in ("int_type", "float_type") and isinstance(value, str) and _numeric(value):
         message += " (remove the quotes)"
+    elif kind in ("int_type", "float_type") and isinstance(value, OversizedNumber):
+        message += " (far too large for any setting)"
     elif kind == "bool_type" and isinstance(value, str):
         message += " (only true and false are booleans)"
     elif kind == "tuple_type" and isinstance(value, str | int | float):
@@ -68,6 +71,14 @@ def _wrong_type(kind: str, value: Any, loc: tuple[int | str, ...]) -> str:
     elif kind in ("dict_type", "model_type", "model_attributes_type") and value is None:
         message += "; write {} for an empty one"
     return message
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text.replace("_", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _literal(error: ErrorDetails) -> str:
@@ -173,6 +184,8 @@ _KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
 
 def _describe(value: Any) -> str:
     """What the user wrote, in YAML terms; never the value itself (it may be a secret)."""
+    if isinstance(value, OversizedNumber):
+        return f"a number with {value.digits:,} digits"
     return next((name for kind, name in _KINDS if isinstance(value, kind)), "something else")
 
 

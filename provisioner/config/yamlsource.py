@@ -27,6 +27,7 @@ from yaml._yaml import CParser  # what yaml.CSafeLoader is built on
 
 MAX_DEPTH = 100  # a config is about 8 levels deep; PyYAML's C composer crashes near 25,000
 MAX_ALIAS_EXPANSION = 1_000_000  # nodes reached through aliases, counted as if copied
+MAX_NUMBER_DIGITS = 100  # no setting needs more; Python refuses to convert more than 4,300
 ROOT = "(root)"
 
 Path = tuple[str | int, ...]
@@ -48,7 +49,8 @@ _KEYWORDS: dict[str, Any] = {
 }
 _NUMERIC_START = frozenset("-+.0123456789")
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
-_HEX_OR_BINARY = re.compile(r"[-+]?0(?:x[0-9a-fA-F_]+|b[01_]+)")
+# At least one digit after 0x / 0b: `0x` or `0x_` alone is text, as in YAML 1.1.
+_HEX_OR_BINARY = re.compile(r"[-+]?0(?:x_*[0-9a-fA-F][0-9a-fA-F_]*|b_*[01][01_]*)")
 _FLOAT = re.compile(
     r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?"
     r"|[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?"
@@ -152,8 +154,16 @@ class _Composer(CParser):
     ascend_resolver = "".format
 
 
+# What YAML 1.1 and libyaml accept in a stream (tab, newlines, printable Unicode); anything else
+# makes libyaml raise a ReaderError that knows only a character offset.
+_UNPRINTABLE = re.compile(r"[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def parse(text: str) -> Document:
     """Parse one file's text; raise YamlProblems when nothing in it can be trusted."""
+    unprintable = _UNPRINTABLE.search(text)
+    if unprintable is not None:
+        raise YamlProblems([_unprintable_problem(text, unprintable.start())])
     builder = _Builder(text)
     data = builder.run()
     if builder.fatal:
@@ -162,6 +172,16 @@ def parse(text: str) -> Document:
     if builder.duplicates:
         document.problems = tuple(_duplicate_problem(document, *dup) for dup in builder.duplicates)
     return document
+
+
+def _unprintable_problem(text: str, index: int) -> Problem:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    code = ord(text[index])
+    kind = "control character" if code < 0x20 or 0x7F <= code <= 0x9F else "character"
+    more = len(_UNPRINTABLE.findall(text, index + 1))
+    tail = f" ({more} more in this file)" if more else ""
+    return Problem(line, col, "", f"{kind} U+{code:04X} is not allowed in YAML{tail}")
 
 
 def _duplicate_problem(document: Document, path: Path, line: int, col: int) -> Problem:
@@ -298,7 +318,7 @@ class _Builder:
     def _key(self, frame: _Frame, event: yaml.ScalarEvent) -> None:
         key = event.value
         if key == "<<" and not event.style:
-            frame.key = "<<"
+            frame.key = _MERGE
             frame.merge_at = self._mark(event)
             if frame.merges is None:
                 frame.merges = []
@@ -373,7 +393,7 @@ class _Builder:
             self.root = value
         elif not frame.is_map:
             frame.container.append(value)
-        elif frame.key == "<<":
+        elif frame.key is _MERGE:  # a quoted "<<" is an ordinary key
             self._merge_value(frame, value)
         else:
             if not isinstance(frame.key, _Duplicate):
@@ -387,8 +407,8 @@ class _Builder:
             message = "'<<' merges a mapping or a list of mappings, e.g. <<: *defaults"
             self.fatal.append(Problem(*frame.merge_at, dotted((*frame.path, "<<")), message))
             raise _Abort
-        assert frame.merges is not None
-        frame.merges.extend(sources)
+        if frame.merges is not None:  # always set with _MERGE
+            frame.merges.extend(sources)
 
     def _path(self) -> Path:
         """Where the next value goes: the innermost collection's path plus its key or index."""
@@ -428,6 +448,13 @@ class _Duplicate(str):
     """A repeated key: its value is built (to keep the stream in step), then dropped."""
 
 
+class _MergeKey(str):
+    """The plain `<<` key: what follows is merged in. Compared by identity, never by text."""
+
+
+_MERGE = _MergeKey("<<")
+
+
 def _merged(sources: list[dict[str, Any]], own: dict[str, Any]) -> dict[str, Any]:
     # YAML merge keys: the mapping's own keys win, then earlier sources over later ones.
     result: dict[str, Any] = {}
@@ -438,20 +465,36 @@ def _merged(sources: list[dict[str, Any]], own: dict[str, Any]) -> dict[str, Any
     return result
 
 
+class OversizedNumber:
+    """An integer written with more digits than any configuration value can use.
+
+    Kept out of Python's int (which refuses to convert, or print, more than 4,300 digits), so
+    the models reject it as the wrong type, at its position, like any other misplaced value.
+    """
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
 def _plain(text: str) -> Any:
     """An unquoted scalar's value: null, true/false, an integer, a float, or the text itself."""
     if text in _KEYWORDS:
         return _KEYWORDS[text]
     if text[0] not in _NUMERIC_START:
         return text
-    if _DECIMAL.fullmatch(text):
-        return int(text.replace("_", ""))
-    if _HEX_OR_BINARY.fullmatch(text):
-        return int(text.replace("_", ""), 0)
+    if _DECIMAL.fullmatch(text) or _HEX_OR_BINARY.fullmatch(text):
+        return _integer(text.replace("_", ""))
     if _FLOAT.fullmatch(text):
         lowered = text.lower().replace("_", "")
         return float(lowered.replace(".inf", "inf").replace(".nan", "nan"))
     return text  # 12:30, 2024-01-01, 0755, 1e3: kept as written
+
+
+def _integer(text: str) -> int | OversizedNumber:
+    digits = len(text.lstrip("+-").removeprefix("0x").removeprefix("0b"))
+    return OversizedNumber(digits) if digits > MAX_NUMBER_DIGITS else int(text, 0)
 
 
 def _is_merge_key(node: yaml.Node) -> bool:
