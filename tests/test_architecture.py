@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).parents[1] / "provisioner"
 # Names sharing a tuple are siblings: neither may import the other.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors",),
+    ("files",),
     ("resources",),
     ("platforms",),
     ("catalog",),

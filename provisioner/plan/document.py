@@ -4,7 +4,7 @@ Format 1 is a published contract (DESIGN §5): users script against it, so keys 
 added, never renamed or removed. Keys appear in this order::
 
     format_version  "1"
-    digest          "sha256:…" (binds a saved plan to the config and state it was made from)
+    digest          "sha256:…" (binds a saved plan to its content; see plan/binding.py)
     summary         {create, update, delete, manual, unchanged}
     changes         [{address, shop, platform, kind, name, action, execution, reason,
                       fields: [{field, before, after}],
@@ -19,6 +19,7 @@ added, never renamed or removed. Keys appear in this order::
     forget          ["SHOP/KIND/NAME", …]
     platforms       [{shop, platform}]
     config_digest, state_digest, config_path, created_at   strings
+    signature       "hmac-sha256:…", only in a plan file saved with PROVISIONER_PLAN_KEY set
 
 Everything from `pending` on is what a saved plan needs to be applied later; scripts may ignore
 it. Field values are strings, integers, booleans, null or arrays of strings (tuples in Python).
@@ -63,14 +64,14 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
             "manual": summary.manual,
             "unchanged": summary.unchanged,
         },
-        "changes": [_change_out(change) for change in plan.changes],
+        "changes": [change_document(change) for change in plan.changes],
         "drift": [_drift_out(drift) for drift in plan.drift],
         "unmanaged": [_unmanaged_out(item) for item in plan.unmanaged],
         "access_delta": [_access_out(access) for access in plan.access_delta],
         "warnings": list(plan.warnings),
         "pending": [_pending_out(task) for task in plan.pending],
         "unsafe": list(plan.unsafe),
-        "adopt": [_resource_out(resource) for resource in plan.adopt],
+        "adopt": [resource_document(resource) for resource in plan.adopt],
         "forget": [str(address) for address in plan.forget],
         "platforms": [{"shop": shop, "platform": platform} for shop, platform in plan.platforms],
         "config_digest": plan.config_digest,
@@ -110,6 +111,11 @@ def plan_from_document(document: object) -> Plan:
     )
 
 
+def document_text(document: Mapping[str, Any]) -> str:
+    """A document as JSON text: indented, Chinese kept readable (not \\u-escaped)."""
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
 def plan_from_json(text: str) -> Plan:
     """Read a saved plan file's text; PlanError when it is not JSON or not a format-1 plan."""
     try:
@@ -135,7 +141,8 @@ def _where(address: Address) -> dict[str, str]:
     }
 
 
-def _change_out(change: Change) -> dict[str, Any]:
+def change_document(change: Change) -> dict[str, Any]:
+    """One change as its format-1 object."""
     address = change.address
     return {  # the order of DESIGN §5
         "address": str(address),
@@ -196,7 +203,8 @@ def _pending_out(task: PendingTask) -> dict[str, Any]:
     }
 
 
-def _resource_out(resource: Resource) -> dict[str, Any]:
+def resource_document(resource: Resource) -> dict[str, Any]:
+    """One adopted resource as its format-1 object."""
     return {
         "address": str(resource.address),
         "remote_id": resource.remote_id,

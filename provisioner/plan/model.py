@@ -76,8 +76,9 @@ class Summary:
 class Plan:
     """Every change, in apply order, with everything a reviewer needs to judge it.
 
-    `digest` binds a saved plan to what was observed: it covers the config, the recorded
-    state and the live state the plan was made from. `unsafe` holds the reasons apply refuses
+    `digest` binds a saved plan to its content: every change, adopt and forget, the shops,
+    the safety verdict and the digests of the config and of the recorded and live state the
+    plan was made from (plan/binding.py says what it leaves out, and why). `unsafe` holds the reasons apply refuses
     without `--force`; `adopt` lists declared resources found live and unrecorded with nothing
     to change, which apply records so they become managed.
     """

@@ -12,6 +12,7 @@ from provisioner.config.loader import LoadedConfig
 from provisioner.config.suggest import did_you_mean
 from provisioner.connectors.base import Capabilities, LiveShop
 from provisioner.errors import PlanError
+from provisioner.plan.binding import content_digest
 from provisioner.plan.delta import access_delta
 from provisioner.plan.desired import DesiredState, accounts_by_shop
 from provisioner.plan.model import PendingTask, Plan
@@ -219,13 +220,4 @@ def observed_digest(state: StateReader, observed: Observed, shops: Sequence[str]
 
 
 def _sealed(plan: Plan) -> Plan:
-    payload = json.dumps(
-        [
-            plan.config_digest,
-            plan.state_digest,
-            [c.key for c in plan.changes],
-            [repr(c) for c in plan.changes],
-        ],
-        ensure_ascii=False,
-    )
-    return replace(plan, digest="sha256:" + hashlib.sha256(payload.encode()).hexdigest())
+    return replace(plan, digest=content_digest(plan))

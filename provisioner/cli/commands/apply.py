@@ -15,7 +15,7 @@ from provisioner.cli.render import rendered
 from provisioner.config.loader import load_config
 from provisioner.errors import ProvisionerError, UnsafePlanError
 from provisioner.plan.model import Plan
-from provisioner.plan.saved import check_fresh, read_plan
+from provisioner.plan.saved import SavedPlan, check_matches, check_signature, plan_key, read_plan
 from provisioner.run.workflow import plan_loaded, state_path
 from provisioner.state import StateStore
 
@@ -66,7 +66,7 @@ def command(
     lock_timeout: float,
 ) -> None:
     """Carry out the plan: API changes now, manual changes as tasks."""
-    saved = read_plan(planfile) if planfile else None
+    saved = _read_saved(planfile)
     if config_path is None:
         config_path = Path(saved.config_path) if saved and saved.config_path else Path(".")
     loaded = load_config(config_path)
@@ -90,15 +90,23 @@ def command(
         ctx.exit(1)
 
 
+def _read_saved(planfile: Path | None) -> Plan | None:
+    """The saved plan, its signature checked before anything connects to a platform."""
+    if planfile is None:
+        return None
+    saved: SavedPlan = read_plan(planfile)
+    check_signature(saved, planfile, plan_key())
+    return saved.plan
+
+
 def _reviewed(
     fresh: Plan, saved: Plan | None, planfile: Path | None, *, force: bool, auto_approve: bool
 ) -> Plan | None:
     """The plan to carry out, once shown and confirmed (or checked fresh); None: nothing to do."""
+    plan = fresh  # never the file's: safety and every change are what planning says now
     if saved is not None and planfile is not None:
-        check_fresh(saved, fresh, planfile)
-        plan = saved
+        check_matches(saved, fresh, planfile)
     else:
-        plan = fresh
         echo(rendered(plan, "text"), nl=False)
     if not (plan.changes or plan.adopt or plan.forget):
         return None

@@ -10,8 +10,7 @@ from provisioner.cli.options import config_option, format_option, parallelism_op
 from provisioner.cli.output import echo, error, warning, write_file
 from provisioner.cli.overdue import overdue_message, overdue_tasks
 from provisioner.cli.render import rendered
-from provisioner.plan.model import Plan
-from provisioner.render.json import render_json
+from provisioner.plan.saved import plan_key, saved_text
 from provisioner.run.workflow import plan_config
 
 
@@ -35,13 +34,14 @@ def command(
     parallelism: int,
 ) -> None:
     """Compare the config with the recorded and live state of every shop."""
+    key = plan_key() if out is not None else None  # a bad key fails before any platform call
     planned = plan_config(config_path, shops, parallelism)
     planned.close()
     for diagnostic in planned.loaded.warnings:
         warning(str(diagnostic).replace(": warning: ", ": ", 1))
     echo(rendered(planned.plan, output_format), nl=False)
     if out is not None:
-        save_plan(planned.plan, out)
+        write_file(out, saved_text(planned.plan, key), "the plan")
         echo(f"Saved the plan to {out}; apply it with: provisioner apply {out}", err=True)
     planned_shops = [name for name, _ in planned.plan.platforms]
     offboarding, _, _ = overdue_tasks(planned.loaded, planned_shops)
@@ -52,7 +52,3 @@ def command(
         warning(overdue_message(offboarding, planned.loaded))
     if detailed_exitcode and planned.plan.has_pending_work:
         ctx.exit(2)
-
-
-def save_plan(plan: Plan, path: Path) -> None:
-    write_file(path, render_json(plan), "the plan")

@@ -17,4 +17,4 @@ from provisioner.plan.saved import read_plan
 @format_option("text", "json", "markdown", default="text")
 def command(planfile: Path, output_format: str) -> None:
     """Show a plan saved with `plan --out`."""
-    echo(rendered(read_plan(planfile), output_format), nl=False)
+    echo(rendered(read_plan(planfile).plan, output_format), nl=False)
