@@ -34,6 +34,7 @@ schedules:
 agents:
   a.b:
     name: 甲
+    phone: "13800000001"
     accounts:
       - {shop: ks, nickname: 小甲, roles: [cs], groups: [售前组], reception_limit: 50}
       - {shop: tm, nickname: 甲, roles: [lead], dispatch: true, schedule: day}
