@@ -61,6 +61,19 @@ class SecretRef(Strict):
 SecretValue = Annotated[SecretRef, BeforeValidator(_reject_plaintext)]
 
 
+def _reject_plaintext_webhook(value: Any) -> Any:
+    if isinstance(value, str | int | float):
+        raise PydanticCustomError(
+            "plaintext_secret",
+            "plaintext webhook: its URL carries the bot's token; write {env: NAME} or "
+            "{file: PATH} instead (value not shown)",
+        )
+    return value
+
+
+WebhookValue = Annotated[SecretRef, BeforeValidator(_reject_plaintext_webhook)]
+
+
 class StateSettings(Strict):
     backend: Literal["sqlite", "postgres"] = "sqlite"
     path: str = Field(".provisioner/state.db", description="SQLite file, relative to the config")
@@ -97,6 +110,19 @@ class TaskSettings(Strict):
     due: Due = Due()
 
 
+class Notify(Strict):
+    """A group bot told about opened and overdue manual tasks.
+
+    The webhook is the full URL the platform hands out; it carries the bot's token, so it is a
+    secret reference like every credential. `secret` is the signing secret (DingTalk 加签,
+    Feishu 签名校验); WeCom bots have none.
+    """
+
+    to: Literal["dingtalk", "feishu", "wecom"]
+    webhook: WebhookValue = Field(description="The bot's webhook URL (a secret reference)")
+    secret: SecretValue | None = Field(None, description="Signing secret (a secret reference)")
+
+
 class Settings(Strict):
     state: StateSettings = StateSettings()
     language: Literal["zh-CN", "en"] = Field(
@@ -104,6 +130,9 @@ class Settings(Strict):
     )
     timezone: str = Field("Asia/Shanghai", description="Every time shown (an IANA zone)")
     tasks: TaskSettings = TaskSettings()
+    notify: tuple[Notify, ...] = Field(
+        (), description="Group bots told about opened and overdue manual tasks"
+    )
     safety: Safety = Safety()
     policies: tuple[Policy, ...] = ()
 

@@ -20,6 +20,7 @@ from provisioner.catalog import load_catalog
 from provisioner.config.roles import effective_permissions, extends_cycles
 from provisioner.config.suggest import did_you_mean
 from provisioner.config.timing import parse_duration, parse_moment
+from provisioner.config.webhooks import webhook_problem
 from provisioner.errors import Severity
 from provisioner.model import Account, Config
 from provisioner.platforms import builtin_platforms, descriptor, known_platforms
@@ -92,6 +93,10 @@ class Checker:
             value = getattr(settings.tasks.due, kind)
             if parse_duration(value) is None:
                 yield Finding(("settings", "tasks", "due", kind), _bad_duration(value))
+        for index, bot in enumerate(settings.notify):
+            problem = webhook_problem(bot.webhook, self.base_dir)
+            if problem is not None:
+                yield Finding(("settings", "notify", index, "webhook"), problem)
 
     def windows(self) -> Iterator[Finding]:
         """valid_from / expires: readable moments, in order; already expired is a warning."""

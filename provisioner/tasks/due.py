@@ -13,7 +13,11 @@ from provisioner.resources import FieldChange
 from provisioner.state import Task
 
 
-def removes_access(action: str, fields: tuple[FieldChange, ...]) -> bool:
+def removes_access(kind: str, action: str, fields: tuple[FieldChange, ...]) -> bool:
+    """Whether a change takes access away from someone. Deleting a role template or a group
+    does not: the planner deletes a role only once no account holds it."""
+    if kind != "account" and action == "delete":
+        return False
     if action == "delete":
         return True
     for change in fields:
@@ -50,7 +54,7 @@ class Deadline:
 
 
 def deadline(task: Task, due: Due) -> Deadline:
-    offboarding = removes_access(task.action, task.fields)
+    offboarding = removes_access(task.address.kind, task.action, task.fields)
     allowed = parse_duration(due.offboarding if offboarding else due.default)
     assert allowed is not None  # the config checks reject bad durations
     return Deadline(opened_at(task) + allowed, offboarding)

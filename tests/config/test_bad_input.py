@@ -130,3 +130,20 @@ def test_alias_bomb_fails_fast_in_bounded_memory() -> None:
 def test_every_expected_file_belongs_to_a_case() -> None:
     for expected in CASES.glob("*.expected"):
         assert expected.stem in case_names()
+
+
+@pytest.mark.parametrize("name", ["notify-plaintext-webhook", "notify-webhook-not-url"])
+def test_webhooks_and_their_secrets_are_never_echoed(name: str) -> None:
+    text = "".join(
+        path.read_text(encoding="utf-8")
+        for path in CASES.glob(f"{name}.*")
+        if path.suffix != ".expected"
+    )
+    canaries = re.findall(r"canary[0-9a-f]+", text)
+    assert canaries
+
+    _, out, err = run(f"{name}.yaml")
+
+    for canary in canaries:
+        assert canary not in out + err
+    assert "access_token" not in out + err

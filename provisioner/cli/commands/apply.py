@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from provisioner.apply.executor import ApplyReport, Executor, Outcome, Status
 from provisioner.apply.identity import current_user, git_commit
+from provisioner.cli.notifying import tell
 from provisioner.cli.options import parallelism_option, shop_option
 from provisioner.cli.output import echo, style, warning
 from provisioner.cli.render import rendered
-from provisioner.config.loader import load_config
+from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.errors import ProvisionerError, UnsafePlanError
+from provisioner.notify.message import Message, opened_message
 from provisioner.plan.model import Plan
 from provisioner.plan.saved import SavedPlan, check_matches, check_signature, plan_key, read_plan
 from provisioner.run.workflow import plan_loaded, state_path
 from provisioner.state import StateStore
+from provisioner.tasks.due import removes_access
+from provisioner.tasks.listing import view_for
 
 _LABELS: tuple[tuple[Status, str], ...] = (
     ("ok", "done"),
@@ -83,9 +88,11 @@ def command(
             report = executor.apply(
                 plan, who=who, commit=commit, parallelism=parallelism, protected=protected
             )
+            message = _news(loaded, store, report, who, commit)
         finally:
             planned.close()
     _summarise(report)
+    tell(loaded, message)  # after the lock is released: a slow bot holds up nobody
     if report.failed:
         ctx.exit(1)
 
@@ -97,6 +104,30 @@ def _read_saved(planfile: Path | None) -> Plan | None:
     saved: SavedPlan = read_plan(planfile)
     check_signature(saved, planfile, plan_key())
     return saved.plan
+
+
+def _news(
+    loaded: LoadedConfig, store: StateStore, report: ApplyReport, who: str, commit: str | None
+) -> Message | None:
+    """For the group chat: the tasks this apply opened and the offboardings it did by API."""
+    if not loaded.config.settings.notify:
+        return None
+    opened = [
+        store.task(outcome.task_id)
+        for outcome in report.outcomes
+        if outcome.status == "task_opened" and outcome.task_id is not None
+    ]
+    offboarded = [
+        outcome.change
+        for outcome in report.outcomes
+        if outcome.status == "ok"
+        and outcome.change.execution == "api"
+        and removes_access(
+            outcome.change.address.kind, outcome.change.action, outcome.change.fields
+        )
+    ]
+    view = view_for(loaded.config, store.tasks(), datetime.now(UTC))
+    return opened_message(opened, offboarded, view, who, commit)
 
 
 def _reviewed(

@@ -10,9 +10,12 @@ import click
 
 from provisioner.apply.identity import current_user
 from provisioner.apply.tasks import complete_task
+from provisioner.cli.notifying import tell
 from provisioner.cli.options import config_option, format_option
 from provisioner.cli.output import echo, style
 from provisioner.config.loader import LoadedConfig, load_config
+from provisioner.errors import ProvisionerError
+from provisioner.notify.message import reminder_message
 from provisioner.run.workflow import close_all, connect_shops, state_path
 from provisioner.state import StateReader, StateStore, Task
 from provisioner.tasks.listing import as_json, render_text, view_for
@@ -36,7 +39,7 @@ sub_config_option = click.option(
 @config_option
 @click.pass_context
 def command(ctx: click.Context, config_path: Path) -> None:
-    """Manual tasks: list them, mark them done, or cancel them."""
+    """Manual tasks: list them, mark them done, cancel them, remind the team."""
     ctx.obj = {**(ctx.obj or {}), "config_path": config_path}
     if ctx.invoked_subcommand is None:
         ctx.invoke(list_tasks)
@@ -126,3 +129,26 @@ def cancel(
         for task_id in task_ids:
             task = store.cancel_task(task_id, current_user(), note)
             echo(f"Task #{task.id} cancelled.")
+
+
+@command.command("remind")
+@click.option("--shop", "shops", multiple=True, metavar="SHOP", help="Only this shop (repeatable).")
+@sub_config_option
+@click.pass_context
+def remind(ctx: click.Context, shops: tuple[str, ...], sub_config: Path | None) -> None:
+    """Send the open tasks (overdue first) to the group bots in settings.notify."""
+    loaded = loaded_config(ctx, sub_config)
+    if not loaded.config.settings.notify:
+        raise ProvisionerError(
+            "no group bots to remind: add settings.notify (dingtalk, feishu or wecom)"
+        )
+    with StateReader.open(state_path(loaded)) as state:
+        every = state.tasks()
+    view = view_for(loaded.config, every, datetime.now(UTC))
+    open_tasks = [t for t in every if t.is_open and (not shops or t.address.shop in shops)]
+    message = reminder_message(open_tasks, view)
+    if message is None:
+        echo(word(loaded.config.settings.language, "none_open") + " Nothing to remind.")
+        return
+    if not tell(loaded, message, strict=True):
+        ctx.exit(1)
