@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol
 
-from provisioner.model import Shop
+from provisioner.model import Schedule, Shop
 from provisioner.platforms import (  # re-exported: connectors, third-party ones too, import them here
     NO_API,
     Capabilities,
@@ -62,7 +62,8 @@ class ShopContext:
     `contacts`: each declared nickname's agent phone, for platforms whose create needs one
     (`Platform.needs_contact_phone`); a secret, sent to the platform and shown nowhere.
     `recorded_ids`: the recorded remote ids of the kinds the platform reads back by id because
-    it cannot list them (`Platform.read_by_recorded_id`).
+    it cannot list them (`Platform.read_by_recorded_id`). `language`, `timezone` and
+    `schedules` are the team's, for the steps of manual tasks.
     """
 
     name: str
@@ -72,6 +73,9 @@ class ShopContext:
     state_dir: Path = Path(".provisioner")
     contacts: Mapping[str, Secret] = field(default_factory=dict)
     recorded_ids: Mapping[Address, str] = field(default_factory=dict)
+    language: str = "zh-CN"  # settings.language: manual-task steps are written in it
+    timezone: str = "Asia/Shanghai"  # settings.timezone
+    schedules: Mapping[str, Schedule] = field(default_factory=dict)  # to spell them out in steps
 
     @property
     def platform(self) -> str:

@@ -54,7 +54,18 @@ def connect(
         }
         kinds = platform.read_by_recorded_id
         ids = recorded_ids(name, kinds) if recorded_ids is not None and kinds else {}
-        context = ShopContext(name, shop, bindings, credentials, work_dir(loaded), contacts, ids)
+        context = ShopContext(
+            name,
+            shop,
+            bindings,
+            credentials,
+            work_dir(loaded),
+            contacts,
+            ids,
+            language=config.settings.language,
+            timezone=config.settings.timezone,
+            schedules=config.schedules,
+        )
         connectors[name] = connector_class(shop.platform)(context)
     return connectors
 

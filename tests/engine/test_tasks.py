@@ -40,14 +40,14 @@ def test_apply_opens_one_task_per_manual_change_with_back_office_steps(project: 
     found = by_address(tasks)
     pdd_account = "\n".join(found["pdd/account/小王"]["steps"])
     assert "拼多多商家后台" in pdd_account
-    assert "新增子账号. Account name: '小王'" in pdd_account
-    assert "Set 权限模板 to exactly: presales" in pdd_account
-    assert "接待上限: 80" in pdd_account
+    assert "新增子账号：账号名「小王」" in pdd_account
+    assert "权限模板只选：presales；其他全部取消。" in pdd_account
+    assert "在 多多客服 → 接待设置 中为「小王」设置：接待上限 80。" in pdd_account
     assert "确认创建" in pdd_account
     assert found["pdd/account/小王"]["steps"][0].startswith("1. ")
 
     pdd_role = "\n".join(found["pdd/role/presales"]["steps"])
-    assert "新建权限模板: name 'presales'" in pdd_role
+    assert "新建权限模板：名称「presales」" in pdd_role
     for permission in ("chat.reply", "chat.transfer", "order.view", "product.view"):
         assert f"({permission})" in pdd_role  # each box to tick, named
     assert "(refund.view)" not in pdd_role
@@ -144,8 +144,9 @@ def test_a_manual_update_is_a_task_and_done_records_it(project: Project) -> None
     project.ok("apply", "--auto-approve")
     update = by_address(project.tasks())["pdd/account/小王"]
     steps = "\n".join(update["steps"])
-    assert "edit sub-account '小王'" in steps
-    assert "Set 权限模板 to exactly: aftersales" in steps
+    assert "编辑子账号「小王」" in steps
+    assert "权限模板只选：aftersales；其他全部取消。" in steps
+    assert steps.endswith("点击「保存」。")
     project.ok("tasks", "done", *(str(t["id"]) for t in project.tasks()))
     assert project.recorded()["pdd/account/小王"].fields["roles"] == ("aftersales",)
     assert "pdd/role/presales" not in project.recorded()
