@@ -50,7 +50,7 @@ def test_a_change_of_api_and_manual_fields_is_split_in_two(project: Project) -> 
     steps = "\n".join(task["steps"])
     assert "千牛" in steps
     assert "acme旗舰店:小王" in steps  # Tmall sub-accounts are main_account:nickname
-    assert "接待上限: 100" in steps
+    assert "设置：接待上限 100。" in steps
     project.ok("tasks", "done", str(task["id"]))
     assert project.run("plan", "--detailed-exitcode").code == 0
 
