@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from provisioner.errors import SecretError
+from provisioner.files import KIB, UnfitFileError, read_regular
 from provisioner.model import SecretRef
 
 
@@ -32,6 +33,16 @@ class Secret:
         return hash(self._value)
 
 
+MAX_SECRET_BYTES = 64 * KIB  # a key, token or PEM chain; never a whole disk
+MIN_SECRET_LENGTH = 8  # the sandbox's fixed credentials are 11 to 19 characters
+
+
+def secret_path(ref: SecretRef, base_dir: Path) -> Path:
+    assert ref.file is not None
+    path = Path(ref.file).expanduser()
+    return path if path.is_absolute() else base_dir / path
+
+
 def resolve(ref: SecretRef, where: str, base_dir: Path) -> Secret:
     """Read the value a reference points to; errors name the reference, never a value."""
     if ref.env is not None:
@@ -39,11 +50,17 @@ def resolve(ref: SecretRef, where: str, base_dir: Path) -> Secret:
         if value is None:
             raise SecretError(f"{where}: environment variable {ref.env} is not set")
         return Secret(value)
-    assert ref.file is not None
-    path = Path(ref.file).expanduser()
-    if not path.is_absolute():
-        path = base_dir / path
+    path = secret_path(ref, base_dir)
     try:
-        return Secret(path.read_text(encoding="utf-8").strip())
+        return Secret(_decoded(read_regular(path, MAX_SECRET_BYTES), where, path))
+    except UnfitFileError as exc:
+        raise SecretError(f"{where}: secret file {path} {exc}") from None
     except OSError as exc:
         raise SecretError(f"{where}: cannot read secret file {path}: {exc.strerror}") from None
+
+
+def _decoded(data: bytes, where: str, path: Path) -> str:
+    try:
+        return data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise SecretError(f"{where}: secret file {path} is not UTF-8 text") from None

@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("platforms",),
     ("catalog",),
     ("model",),
-    ("secrets",),
+    ("secrets", "egress"),
     ("config", "state"),
     ("wire",),
     ("emulators",),

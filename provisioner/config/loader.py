@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 
 from provisioner.config import parsecache
 from provisioner.config.checks import Checker, Finding, Loc, Unchecked
+from provisioner.config.credentials import credential_findings
 from provisioner.config.explain import explain
 from provisioner.config.heap import paused_gc
 from provisioner.config.prune import SECTIONS, Pruned, prune
@@ -64,6 +65,11 @@ def load_config(path: Path) -> LoadedConfig:
             locator.diagnostic(pruned.original_finding(found))
             for found in Checker(config, pruned.unchecked, root).run()
         ]
+        if config is not None:  # where credentials go is checked before any is read
+            findings += [
+                locator.diagnostic(pruned.original_finding(found))
+                for found in credential_findings(config, root)
+            ]
     diagnostics.extend(d for d in findings if d.severity == "error")
     if diagnostics or config is None:
         raise ConfigError(diagnostics)

@@ -3,7 +3,8 @@
 `shop.endpoint`:
 - omitted: the platform's production API, with the shop's own credentials (all required);
 - `http://...` / `https://...`: that URL, exactly like a real platform (e.g. the emulator served
-  by `provisioner sandbox serve`), with the shop's own credentials;
+  by `provisioner sandbox serve`), with the shop's own credentials, if `provisioner.egress`
+  allows credentials to go there (official hosts, this machine, the operator's allow-list);
 - `sandbox`: the emulator in this process (`provisioner.connectors.sandbox`, imported only
   then), with the fixed sandbox credentials and a desk that performs manual changes.
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from provisioner.connectors.base import BackOfficeDesk, ShopContext
 from provisioner.connectors.http import Transport
+from provisioner.egress import check_endpoint
 from provisioner.errors import AuthError, InvalidError
 from provisioner.secrets import Secret
 
@@ -52,6 +54,7 @@ def resolve_endpoint(context: ShopContext, production_url: str, default_rate: fl
         raise InvalidError(
             f"{context.name}: endpoint must be 'sandbox' or an http(s) URL, not {endpoint!r}"
         )
+    check_endpoint(context.name, context.shop.platform, endpoint)  # however the context was made
     return Endpoint(endpoint.rstrip("/"), None, context.credentials, default_rate)
 
 

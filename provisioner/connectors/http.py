@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import random
+import re
 import ssl
 import threading
 import time
@@ -173,9 +174,16 @@ def shared_bucket(endpoint: str, app_key: str, rate: float) -> TokenBucket:
         return bucket
 
 
+# A secret is masked where it stands as a token of its own: not inside a longer word, where
+# masking would both garble the word and tell what the secret is ("token" -> "to***en" gives a
+# one-letter secret away). A percent escape before it (`access_token%3D...`) is a boundary.
+_BEFORE = r"(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))"
+_AFTER = r"(?![A-Za-z0-9_])"
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, "***")
+    for secret in sorted((s for s in set(secrets) if s), key=len, reverse=True):
+        text = re.sub(_BEFORE + re.escape(secret) + _AFTER, "***", text)
     return text
 
 

@@ -53,6 +53,14 @@ KUAISHOU_CAPABILITIES: Capabilities = {
 # Tmall/Taobao: sub-accounts are "<main>:<nickname>", so ':' cannot appear in a nickname.
 _TOP_NAMING = NamingRule(max_nickname=20, max_role=20, forbidden=":")
 _NAMING = NamingRule(max_nickname=20, max_role=30)
+# Official gateways (shared/research/platform-apis.md §1, §4, §5): TOP's production routers and
+# its own sandbox (bububa/opentaobao core/const.go; the official SDK's defaults, over https),
+# Kuaishou's open API, JD's JOS router.
+_TOP_HOSTS = (
+    "https://eco.taobao.com",
+    "https://gw.api.taobao.com",
+    "https://gw.api.tbsandbox.com",
+)
 _QIANNIU = BackOffice(
     "千牛卖家中心",
     "店铺管理 → 子账号管理 → 员工管理",
@@ -63,6 +71,7 @@ _QIANNIU = BackOffice(
 
 TMALL = Platform(
     name="tmall",
+    api_hosts=_TOP_HOSTS,
     display_name="Tmall 天猫",
     connector="provisioner.connectors.top:TmallConnector",
     api="top",
@@ -73,6 +82,7 @@ TMALL = Platform(
 )
 TAOBAO = Platform(
     name="taobao",
+    api_hosts=_TOP_HOSTS,
     display_name="Taobao 淘宝",
     connector="provisioner.connectors.top:TaobaoConnector",
     api="top",
@@ -110,6 +120,7 @@ DOUYIN = Platform(
 )
 KUAISHOU = Platform(
     name="kuaishou",
+    api_hosts=("https://openapi.kwaixiaodian.com",),
     display_name="Kuaishou 快手小店",
     connector="provisioner.connectors.kuaishou:KuaishouConnector",
     api="kuaishou",
@@ -128,6 +139,7 @@ KUAISHOU = Platform(
 )
 JD = Platform(
     name="jd",
+    api_hosts=("https://api.jd.com/routerjson",),
     display_name="JD",
     connector="provisioner.connectors.manual:JdConnector",
     naming=_NAMING,

@@ -65,6 +65,8 @@ class Platform:
     - `back_office`: the menus manual-task steps send a person to;
     - `needs_contact_phone`: creating a sub-account needs the agent's phone (`validate`
       requires one; the connector gets it in `ShopContext.contacts`);
+    - `api_hosts`: the official API's URL prefixes (https), the only remote endpoints a
+      shop's credentials go to unless the operator allows more (see `provisioner.egress`);
     - `read_by_recorded_id`: kinds the API cannot list but reads back one by one by the id
       recorded at create (`ShopContext.recorded_ids`).
     """
@@ -79,6 +81,7 @@ class Platform:
     back_office: BackOffice = GENERIC_BACK_OFFICE
     needs_contact_phone: bool = False
     read_by_recorded_id: frozenset[ResourceKind] = frozenset()
+    api_hosts: tuple[str, ...] = ()
 
     @property
     def needs_main_account(self) -> bool:

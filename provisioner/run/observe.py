@@ -9,6 +9,7 @@ from pathlib import Path
 from provisioner.config.loader import LoadedConfig
 from provisioner.connectors.base import Connector, LiveShop, ShopContext
 from provisioner.connectors.registry import connector_class
+from provisioner.egress import check_endpoint
 from provisioner.errors import ConnectorError, PlanError
 from provisioner.plan.desired import DesiredState, accounts_by_shop
 from provisioner.platforms import descriptor
@@ -42,6 +43,7 @@ def connect(
             for role, binding in desired.bindings(shop.platform).items()
             if role in used
         }
+        check_endpoint(name, shop.platform, shop.endpoint)  # before any secret is read
         credentials = {
             key: resolve(ref, f"shops.{name}.credentials.{key}", loaded.base_dir)
             for key, ref in shop.credentials.items()

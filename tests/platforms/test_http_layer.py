@@ -16,6 +16,7 @@ from provisioner.connectors.http import (
     TokenBucket,
     create_once,
     paginate,
+    redact,
     shared_bucket,
     wsgi_transport,
 )
@@ -163,6 +164,24 @@ def test_secrets_are_scrubbed_from_every_error_message() -> None:
         client.call(_request, parse, idempotent=True, label="x")
     assert "hunter2-canary" not in str(caught.value)
     assert "***" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("token=s3cr3t-k3y&x=1", "token=***&x=1"),
+        ("Bearer s3cr3t-k3y.", "Bearer ***."),
+        ("access_token%3Ds3cr3t-k3y%26", "access_token%3D***%26"),
+        ("令牌s3cr3t-k3y已失效", "令牌***已失效"),
+        ("xs3cr3t-k3y and s3cr3t-k3yz", "xs3cr3t-k3y and s3cr3t-k3yz"),  # inside other words
+    ],
+)
+def test_redaction_masks_whole_tokens_only(text: str, masked: str) -> None:
+    assert redact(text, ["s3cr3t-k3y"]) == masked
+
+
+def test_redaction_never_masks_inside_words_so_a_tiny_secret_is_not_revealed() -> None:
+    assert redact("invalid token for app k", ["k"]) == "invalid token for app ***"
 
 
 def test_paginate_reads_until_the_total() -> None:
