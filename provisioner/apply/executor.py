@@ -76,7 +76,20 @@ class Executor:
     ) -> ApplyReport:
         """Carry `plan` out; `protected` (shop -> nicknames, from the config) is recorded first."""
         run_id = self.store.begin_run(who, commit, plan.digest)
-        for shop, names in (protected or {}).items():
+        try:
+            report = self._run(run_id, plan, protected or {}, parallelism)
+        except BaseException:
+            # Ctrl-C, SIGTERM or a bug: what was done is recorded change by change already;
+            # the run itself must not stay "running".
+            self.store.finish_run(run_id, "interrupted")
+            raise
+        self.store.finish_run(run_id, "failed" if report.failed else "ok")
+        return report
+
+    def _run(
+        self, run_id: int, plan: Plan, protected: Mapping[str, Iterable[str]], parallelism: int
+    ) -> ApplyReport:
+        for shop, names in protected.items():
             self.store.set_protected(shop, names)
         self.recorded = self.store.resources()
         self.open_before = {key: task.id for key, task in self.store.open_tasks_by_key().items()}
@@ -91,9 +104,7 @@ class Executor:
                 pool.map(lambda shop: self._shop(run_id, shop, by_shop[shop]), sorted(by_shop))
             )
         outcomes = tuple(outcome for shop_outcomes in results for outcome in shop_outcomes)
-        report = ApplyReport(run_id, outcomes)
-        self.store.finish_run(run_id, "failed" if report.failed else "ok")
-        return report
+        return ApplyReport(run_id, outcomes)
 
     def _shop(self, run_id: int, shop: str, changes: list[Change]) -> list[Outcome]:
         connector = self.connectors[shop]

@@ -81,7 +81,7 @@ def _try_take(db: Database, mine: LockInfo, token: str) -> LockInfo | None:
     """None when `mine` now holds the lock, else the live holder."""
     with db.writing() as conn:
         current = read(conn)
-        if current is not None and not _is_stale(current):
+        if current is not None and not is_stale(current):
             return current
         if current is not None:
             log.warning(
@@ -95,7 +95,8 @@ def _try_take(db: Database, mine: LockInfo, token: str) -> LockInfo | None:
     return None
 
 
-def _is_stale(lock: LockInfo) -> bool:
+def is_stale(lock: LockInfo) -> bool:
+    """Taken on this host by a process that no longer exists."""
     return lock.host == socket.gethostname() and not _alive(lock.pid)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -76,9 +77,19 @@ class StateReader:
         return found
 
     def history(self, limit: int = 20) -> tuple[ApplyRun, ...]:
-        """The last `limit` runs, newest first, each with its change results in order."""
+        """The last `limit` runs, newest first, each with its change results in order.
+
+        A run recorded as "running" while no live process holds the apply lock died before
+        it finished: it reads as "interrupted" (the next lock holder records it so).
+        """
         with self._db.reading() as conn:
-            return runlog.latest(conn, limit)
+            runs = runlog.latest(conn, limit)
+            holder = lock.read(conn)
+        if holder is not None and not lock.is_stale(holder):
+            return runs
+        return tuple(
+            replace(run, status="interrupted") if run.status == "running" else run for run in runs
+        )
 
     def lock_info(self) -> LockInfo | None:
         """Who holds the apply lock, or None."""

@@ -39,6 +39,25 @@ def finish(conn: sqlite3.Connection, run_id: int, status: RunStatus, at: str) ->
     return cursor.rowcount == 1
 
 
+def interrupt_running(conn: sqlite3.Connection) -> list[tuple[int, str, int]]:
+    """Close every run still "running" as "interrupted"; (id, who, results) of each.
+
+    Only for whoever has just taken the apply lock: every run is begun under that lock, so a
+    run still "running" then belongs to a process that is gone. It finished when it was last
+    seen working: its last recorded result, or its start.
+    """
+    found = conn.execute(
+        """SELECT id, who, (SELECT COUNT(*) FROM results WHERE results.run_id = runs.id)
+        FROM runs WHERE status = 'running' ORDER BY id"""
+    ).fetchall()
+    conn.execute(
+        """UPDATE runs SET status = 'interrupted', finished_at = COALESCE(
+            (SELECT MAX(at) FROM results WHERE results.run_id = runs.id), started_at)
+        WHERE status = 'running'"""
+    )
+    return [(int(run_id), str(who_), int(count)) for run_id, who_, count in found]
+
+
 def add_result(
     conn: sqlite3.Connection,
     run_id: int,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from provisioner.errors import StateError, TaskError
@@ -22,6 +23,8 @@ from provisioner.state.values import (
     Task,
     TaskStatus,
 )
+
+log = logging.getLogger(__name__)
 
 
 class StateStore(StateReader):
@@ -163,15 +166,30 @@ class StateStore(StateReader):
 
     # The apply lock ------------------------------------------------------------------------
 
-    def lock(
-        self, holder: str, operation: str, timeout: float = 0.0
-    ) -> AbstractContextManager[None]:
+    @contextmanager
+    def lock(self, holder: str, operation: str, timeout: float = 0.0) -> Iterator[None]:
         """Hold the apply lock for the `with` block; released on exit, also on an exception.
 
         Waits up to `timeout` seconds for another holder, then raises LockHeldError naming it.
-        A lock left by a dead process on this host is taken over with a logged warning.
+        A lock left by a dead process on this host is taken over with a logged warning. Runs
+        still "running" once the lock is taken were left by a process that died (SIGKILL,
+        power loss): they are marked "interrupted", keeping the results they recorded.
         """
-        return held(self._db, holder, operation, timeout)
+        with held(self._db, holder, operation, timeout):
+            self._interrupt_dead_runs()
+            yield
+
+    def _interrupt_dead_runs(self) -> None:
+        with self._db.writing() as conn:
+            dead = runlog.interrupt_running(conn)
+        for run_id, who, results in dead:
+            log.warning(
+                "run #%d by %s stopped before it finished (its process is gone): marked "
+                "interrupted, with the %d change result(s) it had recorded",
+                run_id,
+                who,
+                results,
+            )
 
     def unlock(self) -> LockInfo | None:
         """Force-release the apply lock, whoever holds it; returns what was held, if anything."""

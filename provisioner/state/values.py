@@ -86,8 +86,10 @@ class ChangeResult:
 class ApplyRun:
     """One apply (or other writing operation): who, when, from which commit and plan.
 
-    `status` stays "running" when the process died before `finish_run`; `results` are in
-    the order they were recorded.
+    `status` is "interrupted" when the run stopped before it finished: Ctrl-C or SIGTERM
+    (recorded by the run itself), or a process that died (SIGKILL, power loss: recorded by
+    the next command that takes the lock, and read so by `history` until then). `results`
+    are in the order they were recorded: what the run had done.
     """
 
     id: int

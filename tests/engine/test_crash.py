@@ -103,4 +103,7 @@ def test_sigkill_at_random_points_loses_nothing(project: Project) -> None:
     assert {a for a in project.recorded() if "/account/" in a} == {
         f"mem/account/{name}" for name in desired
     }
+    history = project.ok("state", "history", "--limit", str(TRIALS + 1)).out
+    assert " running: " not in history  # every killed run is accounted for
+    assert f"trial-{TRIALS - 1} interrupted: " in history  # killed holding the lock
     assert time.monotonic() - started < 60

@@ -45,7 +45,28 @@ def test_history_is_newest_first_and_limited(store: StateStore) -> None:
     history = store.history(limit=3)
     assert [run.id for run in history] == ids[:1:-1]
     assert [[r.message for r in run.results] for run in history] == [[str(i)] for i in ids[:1:-1]]
-    assert all(run.status == "running" for run in history)  # never finished: the process died
+    # Never finished, and no live process holds the lock: their process died.
+    assert all(run.status == "interrupted" for run in history)
+
+
+def test_a_run_is_running_while_its_holder_lives_and_interrupted_once_the_lock_is_taken(
+    store: StateStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    with store.lock("li.lei", "apply"):
+        run_id = store.begin_run("li.lei", None, "sha256:0")
+        store.record_result(run_id, manual_create("甲"), "ok", resource=account("甲", "acme-pdd"))
+        assert [run.status for run in store.history()] == ["running"]
+        last_result = store.history()[0].results[-1].at
+    # The process "dies" here: the lock is gone and the run was never finished.
+    with store.lock("wang.fang", "apply"):
+        (run,) = store.history()
+    assert (run.status, run.finished_at) == ("interrupted", last_result)
+    assert [str(result.address) for result in run.results] == ["acme-pdd/account/甲"]
+    assert f"run #{run_id} by li.lei stopped before it finished" in caplog.text
+    assert "with the 1 change result(s) it had recorded" in caplog.text
+
+    store.finish_run(run_id, "ok")  # a holder that was only force-unlocked has the last word
+    assert store.history()[0].status == "ok"
 
 
 def test_finishing_an_unknown_run_is_a_state_error(store: StateStore) -> None:
