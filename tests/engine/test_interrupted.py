@@ -70,9 +70,10 @@ def test_a_stopped_apply_is_interrupted_with_what_it_had_done(
     apply_until_it_has_done_some(project, signum)
     done = len(project.platform("mem"))  # the role, then accounts
     assert done > 0
-    # Ctrl-C: the run records it itself. Killed: it could not; the next lock holder will.
-    expected = "interrupted" if signum == signal.SIGINT else "running"
-    assert stored_status(project, 1) == expected
+    # Ctrl-C: the run records it itself. SIGKILL: it could not; the next lock holder will.
+    # SIGTERM: either, depending on whether apply handles it (issue 14) or dies of it.
+    expected = {signal.SIGINT: {"interrupted"}, signal.SIGKILL: {"running"}}
+    assert stored_status(project, 1) in expected.get(signum, {"running", "interrupted"})
 
     (line,) = history_lines(project)  # before anyone takes the lock: read as interrupted
     assert " interrupted: " in line and "running" not in line, line
@@ -83,7 +84,7 @@ def test_a_stopped_apply_is_interrupted_with_what_it_had_done(
     assert final.code == 0, final.output
     if signum == signal.SIGINT:
         assert "stopped before it finished" not in final.err
-    else:
+    elif signum == signal.SIGKILL:
         assert "run #1 by " in final.err
         assert "stopped before it finished (its process is gone): marked interrupted" in final.err
     assert stored_status(project, 1) == "interrupted"
