@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Protocol
 
@@ -88,10 +88,26 @@ class ShopContext:
 
 @dataclass(frozen=True)
 class LiveShop:
-    """What was read from the platform: every resource of the kinds in `listed`."""
+    """What was read from the platform: every resource of the kinds in `listed`.
+
+    `unread`: per kind, readable fields this read could not get (say, an API the platform has
+    retired or not granted): planning takes their recorded values, as if they were not
+    readable, and shows `warnings`.
+    """
 
     resources: Mapping[Address, Resource] = field(default_factory=dict)
     listed: frozenset[ResourceKind] = frozenset()
+    unread: Mapping[ResourceKind, frozenset[str]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def degrade(self, capabilities: Capabilities) -> Capabilities:
+        """`capabilities` with the fields this read could not get no longer readable."""
+        if not self.unread:
+            return capabilities
+        return {
+            kind: replace(cap, readable=cap.readable - self.unread.get(kind, frozenset()))
+            for kind, cap in capabilities.items()
+        }
 
 
 class ShopReader(Protocol):

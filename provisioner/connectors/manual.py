@@ -1,4 +1,4 @@
-"""Platforms with no account API (Pinduoduo, Douyin, JD): every change is a manual task.
+"""Platforms with no account API (Pinduoduo, Douyin): every change is a manual task.
 
 Nothing can be read, so the recorded state is the current state; nothing can be written, so
 apply only opens tasks with the back office's steps.
@@ -17,7 +17,7 @@ from provisioner.connectors.base import (
     ShopWriter,
 )
 from provisioner.errors import InvalidError
-from provisioner.platforms.builtin import DOUYIN, JD, PINDUODUO
+from provisioner.platforms.builtin import DOUYIN, PINDUODUO
 from provisioner.resources import Address, Change, Resource
 
 
@@ -57,8 +57,3 @@ class PinduoduoConnector(ManualConnector):
 class DouyinConnector(ManualConnector):
     platform = DOUYIN.name
     display_name = DOUYIN.display_name
-
-
-class JdConnector(ManualConnector):
-    platform = JD.name
-    display_name = JD.display_name

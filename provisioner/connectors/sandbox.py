@@ -38,7 +38,7 @@ SANDBOX_URL = "http://sandbox.invalid"  # never resolved: the WSGI transport ans
 SANDBOX_RATE = 100.0
 
 # The API families the emulator speaks, each with its fixed credentials and session key.
-_EMULATED: Mapping[ApiFamily, Emulated] = {"top": "top", "kuaishou": "kuaishou"}
+_EMULATED: Mapping[ApiFamily, Emulated] = {"top": "top", "kuaishou": "kuaishou", "jos": "jos"}
 _SANDBOX_CREDENTIALS: Mapping[Emulated, Mapping[str, str]] = {
     "top": {"app_key": identity.APP_KEY, "app_secret": identity.APP_SECRET},
     "kuaishou": {
@@ -46,8 +46,13 @@ _SANDBOX_CREDENTIALS: Mapping[Emulated, Mapping[str, str]] = {
         "app_secret": identity.APP_SECRET,
         "sign_secret": identity.SIGN_SECRET,
     },
+    "jos": {"app_key": identity.APP_KEY, "app_secret": identity.APP_SECRET},
 }
-_SESSION_KEY: Mapping[Emulated, str] = {"top": "session", "kuaishou": "access_token"}
+_SESSION_KEY: Mapping[Emulated, str] = {
+    "top": "session",
+    "kuaishou": "access_token",
+    "jos": "access_token",
+}
 
 
 def sandbox_dir(context: ShopContext) -> Path:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from provisioner.emulators.store import Duplicate, Invalid, NotFound, Tenant
-from provisioner.wire import kuaishou, top
+from provisioner.wire import jos, kuaishou, top
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,14 @@ class Query:
 
 
 def check_nick(tenant: Tenant, nick: str) -> None:
-    """TOP: "<main>:<nickname>", nickname 1-20 characters; Kuaishou: 1-20 characters."""
+    """TOP: "<main>:<nickname>", nickname 1-20 characters; Kuaishou: 1-20 characters; JD:
+    4-20 characters, a wide character counting two (`provisioner.wire.jos.name_width`)."""
     name = nick
+    if tenant.platform == "jos":
+        width = jos.name_width(nick)
+        if not jos.ACCOUNT_NAME_MIN <= width <= jos.ACCOUNT_NAME_MAX or nick != nick.strip():
+            raise Invalid("account_name", f"account name {nick!r} must be 4-20 characters")
+        return
     if tenant.platform == "top":
         main, sep, name = nick.partition(top.SUBUSER_SEPARATOR)
         if not sep or not main:

@@ -1,4 +1,5 @@
-"""The emulator as one WSGI app: TOP at `/router/rest`, Kuaishou at `/open/...`, faults admin.
+"""The emulator as one WSGI app: TOP at `/router/rest`, Kuaishou at `/open/...`, JD (JOS) at
+`/routerjson`, faults admin.
 
 Faults apply to API calls only, in this order: latency; an injected HTTP error (the call is not
 carried out); a rate-limit ban starting now; then the call; then, for a hang, the answer is held.
@@ -15,13 +16,14 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
+from provisioner.emulators import jos as jos_api
 from provisioner.emulators import kuaishou as kuaishou_api
 from provisioner.emulators import top as top_api
 from provisioner.emulators.calls import Call
 from provisioner.emulators.faults import FaultBox, Faults
 from provisioner.emulators.ratelimit import DEFAULT_BAN_SECONDS, DEFAULT_QPS, Limiter
 from provisioner.emulators.store import Store
-from provisioner.wire import kuaishou, top
+from provisioner.wire import jos, kuaishou, top
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -35,7 +37,7 @@ def _utc_now() -> datetime:
 
 
 class EmulatorApp:
-    """Both platforms' APIs over one SQLite file under `data_dir`.
+    """Every emulated platform's API over one SQLite file under `data_dir`.
 
     `faults` starts the fault injection (see `Faults`); `admin` serves `/_emulator/faults` so
     tests and benchmarks can change them over HTTP; `qps` and `ban_seconds` set the per-app-key
@@ -69,6 +71,8 @@ class EmulatorApp:
             return self._api(request, "top")
         if request.path.startswith(KUAISHOU_PREFIX):
             return self._api(request, "kuaishou")
+        if request.path == jos.ROUTER_PATH:
+            return self._api(request, "jos")
         if request.path == FAULTS_PATH and self._admin:
             return self._faults_admin(request)
         return Response("not found", status=404, mimetype="text/plain")
@@ -91,9 +95,12 @@ class EmulatorApp:
         return _json(body)
 
     def _handle(self, platform: str, method: str, params: dict[str, str]) -> dict[str, object]:
-        call = Call(method, params, self._clock(), self.faults.get().qps)
+        faults = self.faults.get()
+        call = Call(method, params, self._clock(), faults.qps, faults.retired)
         if platform == "top":
             return top_api.handle(self.store, self.limiter, call)
+        if platform == "jos":
+            return jos_api.handle(self.store, self.limiter, call)
         return kuaishou_api.handle(self.store, self.limiter, call)
 
     def _faults_admin(self, request: Request) -> Response:

@@ -10,9 +10,11 @@ from datetime import datetime
 @dataclass(frozen=True)
 class Call:
     """`method` (from the `method` field on TOP, the path on Kuaishou), the form fields, the time
-    the call arrived, and the app key's call budget in force (None: the emulator's default)."""
+    the call arrived, the app key's call budget in force (None: the emulator's default), and the
+    methods answered as retired (see `Faults.retired`)."""
 
     method: str
     params: Mapping[str, str]
     now: datetime
     qps: float | None = None
+    retired: tuple[str, ...] = ()

@@ -21,7 +21,9 @@ class Faults:
     - `hang_next`: the next N calls are carried out, then the answer is held `hang_seconds`
       (the client times out not knowing whether the call took effect);
     - `ban_next`: when > 0, the next call starts a rate-limit ban of this many seconds;
-    - `qps`: calls per second allowed per app key (None: the emulator's default).
+    - `qps`: calls per second allowed per app key (None: the emulator's default);
+    - `retired`: API methods answered the way the platform answers an API it no longer offers
+      or this app may not call (JOS only: "API不存在"), as some of JD's 子账号 APIs may be.
     """
 
     latency: float = 0.0
@@ -32,6 +34,7 @@ class Faults:
     ban_next: float = 0.0
     qps: float | None = None
     methods: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Faults:
@@ -46,13 +49,14 @@ class Faults:
     def to_json(self) -> dict[str, object]:
         data = dataclasses.asdict(self)
         data["methods"] = list(self.methods)
+        data["retired"] = list(self.retired)
         return data
 
 
 def _coerce(name: str, value: object) -> object:
-    if name == "methods":
+    if name in ("methods", "retired"):
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ValueError("methods: expected a list of method names")
+            raise ValueError(f"{name}: expected a list of method names")
         return tuple(value)
     if name == "qps" and value is None:
         return None

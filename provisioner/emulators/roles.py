@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from provisioner.emulators.store import Duplicate, Invalid, NotFound, Tenant
-from provisioner.wire import top
+from provisioner.wire import jos, top
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,9 @@ class Role:
 def check_role_name(tenant: Tenant, name: str) -> None:
     if not name.strip() or name != name.strip():
         raise Invalid("name", "a role name cannot be empty or have edge spaces")
-    if tenant.platform == "top" and len(name) > top.ROLE_NAME_MAX:
-        raise Invalid("name", f"role name {name!r} is longer than {top.ROLE_NAME_MAX} characters")
+    limit = {"top": top.ROLE_NAME_MAX, "jos": jos.ROLE_NAME_MAX}.get(tenant.platform)
+    if limit is not None and len(name) > limit:
+        raise Invalid("name", f"role name {name!r} is longer than {limit} characters")
 
 
 def create_role(tenant: Tenant, name: str, description: str, codes: Iterable[str]) -> int:

@@ -2,8 +2,8 @@
 
 Every request opens its own connection and runs in one `BEGIN IMMEDIATE` transaction, so
 concurrent requests (the threaded server, or shops applied in parallel in process) serialise
-their writes; WAL lets reads go on meanwhile. `platform` is "top" (Tmall and Taobao share it)
-or "kuaishou"; a seller exists per platform.
+their writes; WAL lets reads go on meanwhile. `platform` is "top" (Tmall and Taobao share it),
+"kuaishou" or "jos" (JD); a seller exists per platform.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Platform = Literal["top", "kuaishou"]
+Platform = Literal["top", "kuaishou", "jos"]
 DB_NAME = "emulator.db"
 
 # Every Kuaishou seller has these platform roles (DESIGN §4); Kuaishou cannot create roles.

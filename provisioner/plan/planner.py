@@ -76,6 +76,7 @@ def make_plan(
                 )
             parts.append(ShopPlan(forget=sorted(recorded)))
             continue
+        warnings += observed.live[name].warnings
         desired = desired_state.shop(name, observed.capabilities[name], by_shop.get(name, []))
         desired_all.update(desired.resources)
         protected = frozenset(shop.protected) | state.protected(name)

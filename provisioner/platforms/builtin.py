@@ -137,12 +137,20 @@ KUAISHOU = Platform(
         "角色",
     ),
 )
+# JD's JOS reads sub-accounts (status), their roles and the shop's roles, and writes nothing.
+JD_CAPABILITIES: Capabilities = {
+    "account": KindCapabilities(listable=True, readable=frozenset({"status", "roles"})),
+    "role": KindCapabilities(listable=True),
+    "group": KindCapabilities(),
+}
 JD = Platform(
     name="jd",
     api_hosts=("https://api.jd.com/routerjson",),
-    display_name="JD",
-    connector="provisioner.connectors.manual:JdConnector",
-    naming=_NAMING,
+    display_name="JD 京东",
+    connector="provisioner.connectors.jd:JdConnector",
+    api="jos",
+    capabilities=JD_CAPABILITIES,
+    naming=NamingRule(max_nickname=20, max_role=25),
     back_office=BackOffice(
         "京东商家后台",
         "账号管理 → 子账号管理",

@@ -83,6 +83,8 @@ def _plan_with(
         raise PlanError("\n  ".join(["the config does not fit the platforms:", *found]))
     with paused_gc():
         live = observe(connectors, parallelism)
-        observed = Observed({name: c.capabilities for name, c in connectors.items()}, live)
+        # A field a platform could not read this time (an API gone or not granted): recorded.
+        capabilities = {name: live[name].degrade(c.capabilities) for name, c in connectors.items()}
+        observed = Observed(capabilities, live)
         plan = make_plan(loaded, state, observed, selected)
     return Planned(loaded, plan, connectors)

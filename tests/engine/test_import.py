@@ -24,6 +24,7 @@ SHOPS: dict[str, Any] = {
     # Kuaishou cannot list dispatch groups (only read one by its recorded id), so a shop whose
     # state is forgotten has no groups to import: see test_kuaishou_groups.py.
     "ks": {"platform": "kuaishou", "endpoint": "sandbox"},
+    "jd": {"platform": "jd", "endpoint": "sandbox"},
 }
 PHONE = "13800000001"
 
@@ -37,7 +38,8 @@ def staffed() -> dict[str, Any]:
             phone=PHONE,
         ),
         "li": agent("李", account("ks", "小李", "aftersales"), status="active", phone=PHONE),
-        "zhao": agent("赵", account("tm", "小赵"), status="disabled"),
+        "zhao": agent("赵", account("tm", "小赵"), account("jd", "xiaozhao"), status="disabled"),
+        "liu": agent("刘", account("jd", "xiaoliu", "aftersales")),
     }
     return config(SHOPS, people, roles=KS_ROLES)
 
@@ -49,7 +51,7 @@ def forgotten(project: Project) -> None:
         project.db.with_name(project.db.name + suffix).unlink(missing_ok=True)
 
 
-@pytest.mark.parametrize("shop", ["tm", "ks"])
+@pytest.mark.parametrize("shop", ["tm", "ks", "jd"])
 def test_imported_accounts_plan_to_no_changes(project: Project, shop: str) -> None:
     project.write(staffed())
     project.converge()

@@ -1,4 +1,4 @@
-"""`provisioner sandbox serve`: the Tmall/Taobao and Kuaishou emulators over HTTP on 127.0.0.1."""
+"""`provisioner sandbox serve`: the Tmall/Taobao, Kuaishou and JD emulators over HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ CREDENTIALS = (
     "  app_key:      sandbox-app",
     "  app_secret:   sandbox-secret",
     "  sign_secret:  sandbox-sign-secret   (Kuaishou signSecret)",
-    "  session:      sandbox-session       (TOP session / Kuaishou access_token)",
+    "  session:      sandbox-session       (TOP session / Kuaishou and JD access_token)",
 )
 
 
@@ -45,12 +45,13 @@ def command() -> None:
     help="Stop by itself after this many seconds.",
 )
 def serve(port: int, data_dir: Path, stop_after: float | None) -> None:
-    """Serve TOP at /router/rest and Kuaishou at /open/... on one port of 127.0.0.1."""
+    """Serve TOP at /router/rest, Kuaishou at /open/... and JD at /routerjson on one port of 127.0.0.1."""
     data_dir.mkdir(parents=True, exist_ok=True)
     server = make_server(data_dir, "127.0.0.1", port)
     echo(f"Sandbox serving {server.url} (data in {data_dir})")
     echo(f"  TOP (Tmall/Taobao): {server.url}/router/rest")
     echo(f"  Kuaishou:           {server.url}/open/...")
+    echo(f"  JD (JOS):           {server.url}/routerjson")
     echo(f"Use `endpoint: {server.url}` on a shop, with these fixed credentials:")
     for line in CREDENTIALS:
         echo(line)
