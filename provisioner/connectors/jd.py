@@ -14,6 +14,9 @@ Some of these APIs may be retired (a 2024 SDK keeps only `childAccount.query`): 
 role or privilege API does not exist or may not be called, the accounts' roles count as recorded
 and the plan carries one warning saying so; only the account listing itself is required.
 
+A JD shop with no endpoint and no credentials at all is planned as before JD could be read: from
+the recorded state, with a warning saying how to read it live.
+
 Conventions: an account's nickname is its JD account name (登录用户名); its `roles` are JD
 role names, which are the role template names (a person creates one JD role per template).
 Credentials: `app_key`, `app_secret`, `access_token`.
@@ -253,6 +256,28 @@ class JdWriter:
         return live.resources.get(address)
 
 
+class _Unread:
+    """A JD shop configured with no way to reach JOS: nothing is read, the recorded state counts."""
+
+    def __init__(self, shop: str) -> None:
+        self.shop = shop
+
+    def read(self) -> LiveShop:
+        warning = (
+            f"{self.shop}: no JOS credentials, so its accounts are not read live (the recorded"
+            " state counts); add app_key, app_secret and access_token under credentials: to read them"
+        )
+        return LiveShop(warnings=(warning,))
+
+    def apply(self, change: Change) -> str | None:
+        raise InvalidError(
+            f"{change.address}: JD has no API to {change.action} a {change.address.kind}"
+        )
+
+    def find(self, address: Address) -> Resource | None:
+        return None
+
+
 class JdConnector(RemoteConnector[JdApi]):
     """A JD shop. Build with the shop's context; `timeout` per call (seconds) and `retry`
     policy are for tests and tuning."""
@@ -270,11 +295,22 @@ class JdConnector(RemoteConnector[JdApi]):
     ) -> None:
         super().__init__(context, timeout=timeout, retry=retry)
 
-    def reader(self) -> JdReader:
+    def reader(self) -> JdReader | _Unread:
+        if self._offline:
+            return _Unread(self.context.name)
         return JdReader(self._open()[0])
 
-    def writer(self) -> JdWriter:
+    def writer(self) -> JdWriter | _Unread:
+        if self._offline:
+            return _Unread(self.context.name)
         return JdWriter(self._open()[0])
+
+    def desk(self) -> BackOfficeDesk | None:
+        return None if self._offline else super().desk()
+
+    @property
+    def _offline(self) -> bool:
+        return self.context.shop.endpoint is None and not self.context.credentials
 
     def _connect(self) -> tuple[JdApi, BackOfficeDesk | None]:
         context = self.context

@@ -53,3 +53,19 @@ def test_a_task_not_really_done_shows_again(project: Project) -> None:
     project.ok("tasks", "done", *ids)
     office(project).delete_account("xiaowang")  # it was marked done, but is not on the shop
     assert ("jd/account/xiaowang", "create", "manual") in summary_of(project.plan_json())
+
+
+def test_a_jd_shop_without_credentials_is_planned_from_the_record_with_a_warning(
+    project: Project,
+) -> None:
+    project.write(
+        config({"jd": {"platform": "jd"}}, {"wang": agent("王", account("jd", "xiaowang"))})
+    )
+    plan = project.plan_json()
+    assert [w for w in plan["warnings"] if "no JOS credentials" in w]
+    assert summary_of(plan) == [
+        ("jd/role/presales", "create", "manual"),
+        ("jd/account/xiaowang", "create", "manual"),
+    ]
+    project.converge()
+    assert project.run("plan", "--detailed-exitcode").code == 0
