@@ -337,13 +337,23 @@ def scenario_floor_events(ctx: Context) -> Outcome:
 
 
 def parse_cache(config_dir: Path) -> Path:
-    """Where provisioner keeps parsed files between runs (provisioner/config/parsecache.py)."""
-    return config_dir / ".provisioner" / "cache"
+    """The file where provisioner keeps a config's parsed files between runs: asked of the
+    product itself (``parsecache.cache_path``), which keeps it outside the config tree."""
+    ask = "import sys, pathlib; from provisioner.config.parsecache import cache_path; "
+    ask += "print(cache_path(pathlib.Path(sys.argv[1])))"
+    found = subprocess.run(
+        [provisioner_python(), "-c", ask, str(config_dir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return Path(found.stdout.strip())
 
 
 def cold(config_dir: Path) -> Callable[[], None]:
     """Before each run: no parse cache, so every file is parsed (as on a fresh clone)."""
-    return lambda: shutil.rmtree(parse_cache(config_dir), ignore_errors=True)
+    cache = parse_cache(config_dir)
+    return lambda: cache.unlink(missing_ok=True)
 
 
 def scenario_validate(ctx: Context) -> Outcome:
@@ -406,13 +416,13 @@ def scenario_plan_cached(ctx: Context) -> Outcome:
     base, mutated = ctx.workspace.base, ctx.workspace.mutated
     cold(base)()
     subprocess.run([*command, "validate", "-c", str(base)], check=True, capture_output=True)
-    if not parse_cache(base).is_dir():
+    base_cache, mutated_cache = parse_cache(base), parse_cache(mutated)
+    if not base_cache.is_file():
         raise ScenarioPending("this provisioner keeps no parse cache")
     prepare_plan_state(base, mutated)
 
     def warm() -> None:
-        shutil.rmtree(parse_cache(mutated), ignore_errors=True)
-        shutil.copytree(parse_cache(base), parse_cache(mutated))
+        shutil.copyfile(base_cache, mutated_cache)
 
     cmd = [*command, "plan", "-c", str(mutated)]
     check = _plan_check(cmd, ctx.workspace.expected, strict=True)

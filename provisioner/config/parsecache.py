@@ -2,16 +2,19 @@
 
 A plan of 50,000 accounts spends a quarter of its time parsing YAML that did not change since
 the last run. The cache holds, for each file's SHA-256, the plain data `yamlsource.parse` built
-from it, in one file `.provisioner/cache/parsed.bin` beside the config (git-ignored like the
-state). What it can never change:
+from it, in one file per config under the user's cache directory
+(`$XDG_CACHE_HOME/provisioner/parse/`, else `~/.cache/provisioner/parse/`). What it can never
+change:
 
 - **where errors are.** Only files that parsed cleanly are kept (no syntax error, no duplicate
   key); line and column are always found from the file's current text, which is read anyway.
 - **what is trusted.** The whole file is checked against a SHA-256 of its body and against this
   parser's own source (another provisioner version, or an edited parser, starts afresh) before
   anything in it is used; anything wrong (truncated, corrupt, unreadable, another format) and it
-  is ignored as if absent, then rewritten. A cache anyone could write to would be no more trusted
-  than the config files beside it.
+  is ignored as if absent, then rewritten.
+- **what was reviewed.** The cache is never inside the config tree: a pull request could commit a
+  validly sealed cache there whose entries say something other than the YAML a reviewer read, and
+  a CI plan would trust it. The user's cache directory is not something a pull request can write.
 
 The body is `marshal`-encoded: it round-trips exactly the values the builder makes (dicts in
 order, tuples, str, int, float, bool, None) and loads several times faster than JSON or pickle.
@@ -34,8 +37,10 @@ _DIGEST_SIZE = 32
 
 
 def cache_path(root: Path) -> Path:
-    """Where the cache of a config rooted at `root` lives."""
-    return root / ".provisioner" / "cache" / CACHE_NAME
+    """Where the cache of a config rooted at `root` lives: one file per config, outside it."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    config = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:32]
+    return base / "provisioner" / "parse" / f"{config}-{CACHE_NAME}"
 
 
 def content_key(raw: bytes) -> bytes:

@@ -55,7 +55,7 @@ def validate(root: Path) -> tuple[int, str, str]:
 
 
 def cache_of(root: Path) -> Path:
-    return root / ".provisioner" / "cache" / "parsed.bin"
+    return parsecache.cache_path(root)
 
 
 VALID = (0, "Valid: 1 shop, 1 role, 2 agents, 2 accounts (4 files).\n", "")
@@ -176,3 +176,13 @@ def test_a_cache_that_cannot_be_written_is_skipped(config: Path) -> None:
     assert validate(config) == VALID
     assert validate(config) == VALID
     assert (config / ".provisioner" / "cache").read_text(encoding="utf-8") == "not a directory"
+
+
+def test_a_cache_committed_inside_the_config_is_never_read(config: Path) -> None:
+    # A pull request can commit files under the config, even git-ignored ones: a validly sealed
+    # cache there must not change what the YAML says.
+    raw = (config / "agents.yaml").read_bytes()
+    for planted in (config / ".provisioner" / "cache" / "parsed.bin", config / "parsed.bin"):
+        parsecache.save(planted, {parsecache.content_key(raw): {"agents": {}}})
+    assert validate(config) == VALID
+    assert cache_of(config).is_relative_to(config) is False
