@@ -10,6 +10,7 @@ back-office person would.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,38 +22,20 @@ from provisioner.connectors.native import native_codes
 from provisioner.emulators import identity
 from provisioner.emulators.app import EmulatorApp, make_app
 from provisioner.emulators.backoffice import AccountSettings, BackOffice
+from provisioner.emulators.family import Family
 from provisioner.emulators.store import Duplicate, EmulatorError, Invalid, NotFound
-from provisioner.emulators.store import Platform as Emulated
 from provisioner.errors import (
     ConflictError,
     ConnectorError,
     InvalidError,
     NotFoundError,
 )
-from provisioner.platforms import ApiFamily
 from provisioner.resources import Change, FieldValue
 from provisioner.secrets import Secret
 
 SANDBOX_DIR = "sandbox"
 SANDBOX_URL = "http://sandbox.invalid"  # never resolved: the WSGI transport answers
 SANDBOX_RATE = 100.0
-
-# The API families the emulator speaks, each with its fixed credentials and session key.
-_EMULATED: Mapping[ApiFamily, Emulated] = {"top": "top", "kuaishou": "kuaishou", "jos": "jos"}
-_SANDBOX_CREDENTIALS: Mapping[Emulated, Mapping[str, str]] = {
-    "top": {"app_key": identity.APP_KEY, "app_secret": identity.APP_SECRET},
-    "kuaishou": {
-        "app_key": identity.APP_KEY,
-        "app_secret": identity.APP_SECRET,
-        "sign_secret": identity.SIGN_SECRET,
-    },
-    "jos": {"app_key": identity.APP_KEY, "app_secret": identity.APP_SECRET},
-}
-_SESSION_KEY: Mapping[Emulated, str] = {
-    "top": "session",
-    "kuaishou": "access_token",
-    "jos": "access_token",
-}
 
 
 def sandbox_dir(context: ShopContext) -> Path:
@@ -76,24 +59,27 @@ def sandbox_endpoint(context: ShopContext) -> Endpoint:
     """The in-process emulator of the shop's API family, its credentials and its desk."""
     family = _family(context)
     app = sandbox_app(sandbox_dir(context))
-    office = BackOffice(app.store, family, context.name)
+    office = BackOffice(app.store, family.name, context.name)
     credentials = {**_sandbox_credentials(family, context.name), **context.credentials}
     desk = SandboxDesk(office, context)
     return Endpoint(SANDBOX_URL, wsgi_transport(app), credentials, SANDBOX_RATE, desk)
 
 
-def _family(context: ShopContext) -> Emulated:
-    api = context.descriptor.api
-    if api is None or api not in _EMULATED:
+def _family(context: ShopContext) -> Family:
+    """The emulated family the shop's descriptor names (`Platform.emulator`)."""
+    module, _, name = context.descriptor.emulator.partition(":")
+    if not module:
         raise InvalidError(
             f"{context.name}: {context.platform} has no sandbox; remove endpoint: sandbox"
         )
-    return _EMULATED[api]
+    found = getattr(importlib.import_module(module), name)
+    assert isinstance(found, Family), context.descriptor.emulator
+    return found
 
 
-def _sandbox_credentials(family: Emulated, shop: str) -> dict[str, Secret]:
-    values = dict(_SANDBOX_CREDENTIALS[family])
-    values[_SESSION_KEY[family]] = identity.session_for(shop)
+def _sandbox_credentials(family: Family, shop: str) -> dict[str, Secret]:
+    values = dict(family.credentials)
+    values[family.session_key] = identity.session_for(shop)
     return {name: Secret(value) for name, value in values.items()}
 
 

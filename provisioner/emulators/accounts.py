@@ -7,8 +7,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from provisioner.emulators.family import family
 from provisioner.emulators.store import Duplicate, Invalid, NotFound, Tenant
-from provisioner.wire import jos, kuaishou, top
 
 
 @dataclass(frozen=True)
@@ -63,21 +63,8 @@ class Query:
 
 
 def check_nick(tenant: Tenant, nick: str) -> None:
-    """TOP: "<main>:<nickname>", nickname 1-20 characters; Kuaishou: 1-20 characters; JD:
-    4-20 characters, a wide character counting two (`provisioner.wire.jos.name_width`)."""
-    name = nick
-    if tenant.platform == "jos":
-        width = jos.name_width(nick)
-        if not jos.ACCOUNT_NAME_MIN <= width <= jos.ACCOUNT_NAME_MAX or nick != nick.strip():
-            raise Invalid("account_name", f"account name {nick!r} must be 4-20 characters")
-        return
-    if tenant.platform == "top":
-        main, sep, name = nick.partition(top.SUBUSER_SEPARATOR)
-        if not sep or not main:
-            raise Invalid("nick", f"sub-account {nick!r} is not '<main account>:<nickname>'")
-    limit = top.NICKNAME_MAX if tenant.platform == "top" else kuaishou.NICKNAME_MAX
-    if not name.strip() or len(name) > limit or name != name.strip():
-        raise Invalid("nick", f"nickname {name!r} must be 1-{limit} characters, no edge spaces")
+    """The platform's own account-name rules (its family's `check_nick`)."""
+    family(tenant.platform).check_nick(nick)
 
 
 def create_account(tenant: Tenant, nick: str, patch: AccountPatch = AccountPatch()) -> int:

@@ -1,5 +1,6 @@
-"""The emulator as one WSGI app: TOP at `/router/rest`, Kuaishou at `/open/...`, JD (JOS) at
-`/routerjson`, faults admin.
+"""The emulator as one WSGI app: every emulated family at its own path (TOP at `/router/rest`,
+Kuaishou at `/open/...`, JD's JOS at `/routerjson`; see `provisioner.emulators.family`), and
+the faults admin.
 
 Faults apply to API calls only, in this order: latency; an injected HTTP error (the call is not
 carried out); a rate-limit ban starting now; then the call; then, for a hang, the answer is held.
@@ -16,20 +17,16 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from provisioner.emulators import jos as jos_api
-from provisioner.emulators import kuaishou as kuaishou_api
-from provisioner.emulators import top as top_api
 from provisioner.emulators.calls import Call
+from provisioner.emulators.family import Family, families
 from provisioner.emulators.faults import FaultBox, Faults
 from provisioner.emulators.ratelimit import DEFAULT_BAN_SECONDS, DEFAULT_QPS, Limiter
 from provisioner.emulators.store import Store
-from provisioner.wire import jos, kuaishou, top
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 FAULTS_PATH = "/_emulator/faults"
-KUAISHOU_PREFIX = "/open/"
 
 
 def _utc_now() -> datetime:
@@ -67,21 +64,16 @@ class EmulatorApp:
         return response(environ, start_response)
 
     def _respond(self, request: Request) -> Response:
-        if request.path == top.ROUTER_PATH:
-            return self._api(request, "top")
-        if request.path.startswith(KUAISHOU_PREFIX):
-            return self._api(request, "kuaishou")
-        if request.path == jos.ROUTER_PATH:
-            return self._api(request, "jos")
+        for family in families():
+            if family.serves(request.path):
+                return self._api(request, family)
         if request.path == FAULTS_PATH and self._admin:
             return self._faults_admin(request)
         return Response("not found", status=404, mimetype="text/plain")
 
-    def _api(self, request: Request, platform: str) -> Response:
+    def _api(self, request: Request, family: Family) -> Response:
         params = {key: request.values.get(key, "") for key in request.values}
-        method = params.get("method", "")
-        if platform == "kuaishou":
-            method = kuaishou.path_method(request.path)
+        method = family.method_of(request.path, params)
         draw = self.faults.draw(method)
         if draw.latency:
             self._sleep(draw.latency)
@@ -89,19 +81,15 @@ class EmulatorApp:
             return Response("<html><body>Service Unavailable</body></html>", draw.fail_status)
         if draw.ban_seconds is not None:
             self.limiter.ban(params.get("app_key") or params.get("appkey", ""), draw.ban_seconds)
-        body = self._handle(platform, method, params)
+        body = self._handle(family, method, params)
         if draw.hang_seconds is not None:
             self._sleep(draw.hang_seconds)
         return _json(body)
 
-    def _handle(self, platform: str, method: str, params: dict[str, str]) -> dict[str, object]:
+    def _handle(self, family: Family, method: str, params: dict[str, str]) -> dict[str, object]:
         faults = self.faults.get()
         call = Call(method, params, self._clock(), faults.qps, faults.retired)
-        if platform == "top":
-            return top_api.handle(self.store, self.limiter, call)
-        if platform == "jos":
-            return jos_api.handle(self.store, self.limiter, call)
-        return kuaishou_api.handle(self.store, self.limiter, call)
+        return family.handle(self.store, self.limiter, call)
 
     def _faults_admin(self, request: Request) -> Response:
         if request.method == "DELETE":

@@ -21,9 +21,10 @@ from typing import NoReturn
 
 from provisioner.emulators import accounts, roles
 from provisioner.emulators.calls import Call
+from provisioner.emulators.family import Family, named_method
 from provisioner.emulators.identity import APP_KEY, APP_SECRET, seller_for
 from provisioner.emulators.ratelimit import Limiter
-from provisioner.emulators.store import Store, Tenant
+from provisioner.emulators.store import Invalid, Store, Tenant
 from provisioner.wire import jos
 from provisioner.wire.jos import JosError
 
@@ -190,3 +191,23 @@ METHODS: Mapping[str, tuple[Handler, str]] = {
     jos.ACCOUNT_ROLES: (_account_roles, "account_role_result"),
     jos.ACCOUNT_PRIVILEGES: (_account_privileges, "account_privilege_result"),
 }
+
+
+def check_nick(nick: str) -> None:
+    """4-20 characters, a wide character counting two (`provisioner.wire.jos.name_width`)."""
+    width = jos.name_width(nick)
+    if not jos.ACCOUNT_NAME_MIN <= width <= jos.ACCOUNT_NAME_MAX or nick != nick.strip():
+        raise Invalid("account_name", f"account name {nick!r} must be 4-20 characters")
+
+
+FAMILY = Family(
+    name="jos",
+    title="JD (JOS)",
+    path=jos.ROUTER_PATH,
+    method_of=named_method,
+    handle=handle,
+    credentials={"app_key": APP_KEY, "app_secret": APP_SECRET},
+    session_key="access_token",
+    check_nick=check_nick,
+    role_name_max=jos.ROLE_NAME_MAX,
+)

@@ -26,7 +26,8 @@ from typing import NoReturn
 
 from provisioner.emulators import accounts, groups, roles
 from provisioner.emulators.calls import Call
-from provisioner.emulators.identity import APP_KEY, SIGN_SECRET, seller_for
+from provisioner.emulators.family import Family
+from provisioner.emulators.identity import APP_KEY, APP_SECRET, SIGN_SECRET, seller_for
 from provisioner.emulators.ratelimit import Limiter
 from provisioner.emulators.store import Duplicate, EmulatorError, Invalid, NotFound, Store, Tenant
 from provisioner.wire import kuaishou
@@ -272,3 +273,22 @@ METHODS: Mapping[str, Handler] = {
     "open.cs.dispatching.group.del": _group_del,
     "open.cs.dispatching.group.query": _group_query,
 }
+
+
+def check_nick(nick: str) -> None:
+    if not nick.strip() or len(nick) > kuaishou.NICKNAME_MAX or nick != nick.strip():
+        limit = kuaishou.NICKNAME_MAX
+        raise Invalid("nick", f"nickname {nick!r} must be 1-{limit} characters, no edge spaces")
+
+
+FAMILY = Family(
+    name="kuaishou",
+    title="Kuaishou",
+    path="/open/",
+    prefix=True,
+    method_of=lambda path, params: kuaishou.path_method(path),
+    handle=handle,
+    credentials={"app_key": APP_KEY, "app_secret": APP_SECRET, "sign_secret": SIGN_SECRET},
+    session_key="access_token",
+    check_nick=check_nick,
+)

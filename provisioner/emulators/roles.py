@@ -1,4 +1,5 @@
-"""Roles of one seller: custom roles on TOP (names ≤ 20 characters), fixed ones on Kuaishou."""
+"""Roles of one seller: custom roles on TOP and JD (names as long as the family allows), fixed
+ones on Kuaishou."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from provisioner.emulators.family import family
 from provisioner.emulators.store import Duplicate, Invalid, NotFound, Tenant
-from provisioner.wire import jos, top
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Role:
 def check_role_name(tenant: Tenant, name: str) -> None:
     if not name.strip() or name != name.strip():
         raise Invalid("name", "a role name cannot be empty or have edge spaces")
-    limit = {"top": top.ROLE_NAME_MAX, "jos": jos.ROLE_NAME_MAX}.get(tenant.platform)
+    limit = family(tenant.platform).role_name_max
     if limit is not None and len(name) > limit:
         raise Invalid("name", f"role name {name!r} is longer than {limit} characters")
 

@@ -14,9 +14,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-Platform = Literal["top", "kuaishou", "jos"]
+Platform = str  # an emulated family's name: "top", "kuaishou", "jos" (`Family.name`)
 DB_NAME = "emulator.db"
 
 # Every Kuaishou seller has these platform roles (DESIGN §4); Kuaishou cannot create roles.

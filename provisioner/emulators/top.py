@@ -22,6 +22,7 @@ from typing import NoReturn
 
 from provisioner.emulators import accounts, roles
 from provisioner.emulators.calls import Call
+from provisioner.emulators.family import Family, named_method
 from provisioner.emulators.identity import APP_KEY, APP_SECRET, seller_for
 from provisioner.emulators.ratelimit import Limiter
 from provisioner.emulators.store import (
@@ -297,3 +298,27 @@ METHODS: Mapping[str, Handler] = {
     "taobao.sellercenter.role.add": _role_add,
     "taobao.subuser.fullinfo.get": _subuser_fullinfo_get,
 }
+
+
+def check_nick(nick: str) -> None:
+    """A TOP sub-account is "<main account>:<nickname>", the nickname 1-20 characters."""
+    main, sep, name = nick.partition(top.SUBUSER_SEPARATOR)
+    if not sep or not main:
+        raise Invalid("nick", f"sub-account {nick!r} is not '<main account>:<nickname>'")
+    if not name.strip() or len(name) > top.NICKNAME_MAX or name != name.strip():
+        raise Invalid(
+            "nick", f"nickname {name!r} must be 1-{top.NICKNAME_MAX} characters, no edge spaces"
+        )
+
+
+FAMILY = Family(
+    name="top",
+    title="TOP (Tmall/Taobao)",
+    path=top.ROUTER_PATH,
+    method_of=named_method,
+    handle=handle,
+    credentials={"app_key": APP_KEY, "app_secret": APP_SECRET},
+    session_key="session",
+    check_nick=check_nick,
+    role_name_max=top.ROLE_NAME_MAX,
+)

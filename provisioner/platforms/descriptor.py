@@ -68,7 +68,9 @@ class Platform:
     - `api_hosts`: the official API's URL prefixes (https), the only remote endpoints a
       shop's credentials go to unless the operator allows more (see `provisioner.egress`);
     - `read_by_recorded_id`: kinds the API cannot list but reads back one by one by the id
-      recorded at create (`ShopContext.recorded_ids`).
+      recorded at create (`ShopContext.recorded_ids`);
+    - `emulator`: its API family's emulator as `"module:FAMILY"` (`endpoint: sandbox` and
+      `sandbox serve`); empty when there is none.
     """
 
     name: str
@@ -81,6 +83,7 @@ class Platform:
     back_office: BackOffice = GENERIC_BACK_OFFICE
     needs_contact_phone: bool = False
     read_by_recorded_id: frozenset[ResourceKind] = frozenset()
+    emulator: str = ""
     api_hosts: tuple[str, ...] = ()
 
     @property

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from provisioner.cli.output import echo
+from provisioner.emulators.family import families
 from provisioner.emulators.server import DEFAULT_PORT, make_server
 
 CREDENTIALS = (
@@ -49,9 +50,9 @@ def serve(port: int, data_dir: Path, stop_after: float | None) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     server = make_server(data_dir, "127.0.0.1", port)
     echo(f"Sandbox serving {server.url} (data in {data_dir})")
-    echo(f"  TOP (Tmall/Taobao): {server.url}/router/rest")
-    echo(f"  Kuaishou:           {server.url}/open/...")
-    echo(f"  JD (JOS):           {server.url}/routerjson")
+    for family in families():
+        where = f"{server.url}{family.path}" + ("..." if family.prefix else "")
+        echo(f"  {family.title + ':':<21}{where}")
     echo(f"Use `endpoint: {server.url}` on a shop, with these fixed credentials:")
     for line in CREDENTIALS:
         echo(line)
