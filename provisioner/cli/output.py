@@ -1,4 +1,4 @@
-"""Writing to the terminal: colour only on a terminal, never with NO_COLOR set."""
+"""Writing to the terminal: colour only on a terminal (or with FORCE_COLOR), never with NO_COLOR."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from provisioner.errors import ProvisionerError
 
 
 def use_color(stream: TextIO) -> bool:
-    return "NO_COLOR" not in os.environ and stream.isatty()
+    # NO_COLOR (no-color.org) wins; FORCE_COLOR asks for colour in logs that render it (CI).
+    if "NO_COLOR" in os.environ:
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return stream.isatty()
 
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import click
 
-from provisioner.apply.executor import ApplyReport, Executor, Outcome, Status
+from provisioner.apply.executor import ApplyReport, Executor
 from provisioner.apply.identity import current_user, git_commit
 from provisioner.cli.notifying import tell
-from provisioner.cli.options import parallelism_option, shop_option
-from provisioner.cli.output import echo, style, warning
+from provisioner.cli.options import format_option, parallelism_option, shop_option
+from provisioner.cli.output import echo, warning
+from provisioner.cli.progress import progress_for
 from provisioner.cli.render import rendered
+from provisioner.cli.results import render_results_json, render_results_text, summary_line
 from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.errors import ProvisionerError, UnsafePlanError
 from provisioner.notify.message import Message, opened_message
@@ -23,19 +25,6 @@ from provisioner.run.workflow import plan_loaded, state_path
 from provisioner.state import StateStore
 from provisioner.tasks.due import removes_access
 from provisioner.tasks.listing import view_for
-
-_LABELS: tuple[tuple[Status, str], ...] = (
-    ("ok", "done"),
-    ("task_opened", "manual tasks opened"),
-    ("skipped", "skipped"),
-    ("failed", "failed"),
-)
-_MARKS = {
-    "ok": ("✓", "green"),
-    "task_opened": ("☐", "yellow"),
-    "skipped": ("–", "yellow"),
-    "failed": ("✗", "red"),
-}
 
 
 @click.command("apply")
@@ -59,6 +48,7 @@ _MARKS = {
     show_default=True,
     help="Seconds to wait for the state lock.",
 )
+@format_option("text", "json", default="text")
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -69,8 +59,12 @@ def command(
     shops: tuple[str, ...],
     parallelism: int,
     lock_timeout: float,
+    output_format: str,
 ) -> None:
     """Carry out the plan: API changes now, manual changes as tasks."""
+    as_json = output_format == "json"
+    if as_json and planfile is None and not auto_approve:
+        raise click.UsageError("--format json shows no plan to confirm: pass --auto-approve")
     saved = _read_saved(planfile)
     if config_path is None:
         config_path = Path(saved.config_path) if saved and saved.config_path else Path(".")
@@ -79,19 +73,34 @@ def command(
     with StateStore.open(state_path(loaded)) as store, store.lock(who, "apply", lock_timeout):
         planned = plan_loaded(loaded, _shops_of(saved) if saved else shops, parallelism)
         try:
-            plan = _reviewed(planned.plan, saved, planfile, force=force, auto_approve=auto_approve)
+            plan = _reviewed(
+                planned.plan,
+                saved,
+                planfile,
+                force=force,
+                auto_approve=auto_approve,
+                show=not as_json,
+            )
             if plan is None:
+                if as_json:
+                    echo(render_results_json(None, {}, planned.plan.digest), nl=False)
                 return
-            executor = Executor(store, planned.connectors, _progress)
             commit = git_commit(loaded.base_dir)
             protected = {name: loaded.config.shops[name].protected for name in _shops_of(plan)}
-            report = executor.apply(
-                plan, who=who, commit=commit, parallelism=parallelism, protected=protected
-            )
+            with progress_for(plan.changes) as progress:
+                executor = Executor(store, planned.connectors, progress)
+                report = executor.apply(
+                    plan, who=who, commit=commit, parallelism=parallelism, protected=protected
+                )
             message = _news(loaded, store, report, who, commit)
         finally:
             planned.close()
-    _summarise(report)
+    platforms = dict(plan.platforms)
+    if as_json:
+        echo(render_results_json(report, platforms, plan.digest), nl=False)
+    else:
+        echo(render_results_text(report, platforms), nl=False)
+        _summarise(report)
     tell(loaded, message)  # after the lock is released: a slow bot holds up nobody
     if report.failed:
         ctx.exit(1)
@@ -131,13 +140,19 @@ def _news(
 
 
 def _reviewed(
-    fresh: Plan, saved: Plan | None, planfile: Path | None, *, force: bool, auto_approve: bool
+    fresh: Plan,
+    saved: Plan | None,
+    planfile: Path | None,
+    *,
+    force: bool,
+    auto_approve: bool,
+    show: bool = True,
 ) -> Plan | None:
     """The plan to carry out, once shown and confirmed (or checked fresh); None: nothing to do."""
     plan = fresh  # never the file's: safety and every change are what planning says now
     if saved is not None and planfile is not None:
         check_matches(saved, fresh, planfile)
-    else:
+    elif show:
         echo(rendered(plan, "text"), nl=False)
     if not (plan.changes or plan.adopt or plan.forget):
         return None
@@ -164,16 +179,8 @@ def _confirm() -> None:
         raise ProvisionerError("apply cancelled")
 
 
-def _progress(outcome: Outcome) -> None:
-    mark, colour = _MARKS[outcome.status]
-    change = outcome.change
-    detail = f" ({outcome.message})" if outcome.message else ""
-    echo(f"{style(mark, fg=colour)} {change.action} {change.address} [{change.execution}]{detail}")
-
-
 def _summarise(report: ApplyReport) -> None:
-    counts = ", ".join(f"{report.count(status)} {label}" for status, label in _LABELS)
-    echo(f"Apply complete: {counts}.")
+    echo(summary_line(report))
     if report.count("task_opened"):
         echo(
             "See the back-office steps with `provisioner tasks`; mark each done with `provisioner tasks done ID`."
