@@ -17,7 +17,6 @@ import sys
 import time
 from typing import Any
 
-import pytest
 from engine_project import Project, account, agent, config, memory_shop
 
 SHOPS = tuple(f"shop-{letter}" for letter in "abcdefgh")
@@ -127,7 +126,7 @@ def test_on_a_terminal_a_live_display_per_shop(project: Project) -> None:
 
 def test_no_color_on_a_terminal_draws_without_colour(project: Project) -> None:
     big(project, per_shop=5)
-    code, terminal, out = run_under_pty(project, "apply", "--auto-approve", env={"NO_COLOR": "1"})
+    code, terminal, _ = run_under_pty(project, "apply", "--auto-approve", env={"NO_COLOR": "1"})
     assert code == 0
     shown = terminal.decode(errors="replace")
     assert "\x1b[2K" in shown
