@@ -2,9 +2,9 @@
 
 On a terminal (stderr is a TTY) a live display (rich) shows a bar per shop being applied and one
 for the whole run; finished shops leave it, so 200 shops never make 200 lines. Anywhere else
-(CI logs, `| tee`), one line when the run starts, then at most one every
-`PROVISIONER_PROGRESS_SECONDS` (default 5), then one at the end:
-`1200/2378 changes, 3 shops left`. Failures are shown the moment they happen, in both.
+(CI logs, `| tee`), a line every `PROVISIONER_PROGRESS_SECONDS` (default 5) while it runs,
+`1200/2378 changes, 3 shops left`, and then one where it ended; an apply done sooner writes
+none. Failures are shown the moment they happen, in both.
 
 Colour follows `use_color`: never with NO_COLOR, always with FORCE_COLOR, else only on a
 terminal. The live display is never drawn on a non-terminal, whatever FORCE_COLOR says: a log
@@ -103,25 +103,24 @@ class _Counts:
 
 
 class LineProgress:
-    """For logs: a line at the start, at most one per interval, one at the end."""
+    """For logs: a line per interval while it runs, and one at the end if any was written."""
 
     def __init__(self, totals: Counter[str], stream: TextIO, interval: float) -> None:
         self.counts = _Counts(totals)
         self.stream = stream
         self.interval = interval
         self.lock = threading.Lock()
-        self.last = 0.0
+        self.last = time.monotonic()
         self.last_line = ""
         self.color = use_color(stream)
 
     def __enter__(self) -> Self:
-        with self.lock:
-            self._status()
+        self.last = time.monotonic()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         with self.lock:
-            if self.counts.line() != self.last_line:
+            if self.last_line and self.counts.line() != self.last_line:
                 self._status()  # where it ended, even if it ended early
 
     def __call__(self, outcome: Outcome) -> None:

@@ -93,21 +93,20 @@ def test_piped_a_line_now_and_then_and_the_results_per_shop(project: Project) ->
     assert time.monotonic() - started < 90
     status = [STATUS_LINE.match(line) for line in result.err.splitlines()]
     found = [(int(m[1]), int(m[2]), int(m[3])) for m in status if m]
-    assert found[0] == (0, TOTAL, len(SHOPS))
     assert found[-1] == (TOTAL, TOTAL, 0)
-    assert len(found) >= 3, result.err  # at least one line while it ran
+    assert len(found) >= 3, result.err  # lines while it ran, then where it ended
+    assert found[0][0] < TOTAL
     assert [done for done, _, _ in found] == sorted(done for done, _, _ in found)
     assert "\x1b[" not in result.err  # no terminal codes in a log
     assert_grouped_results(result.out)
     assert "\x1b[" not in result.out
 
 
-def test_by_default_a_log_gets_a_start_and_an_end_line(project: Project) -> None:
+def test_a_quick_apply_writes_no_progress_to_a_log(project: Project) -> None:
     big(project, per_shop=5)
     result = project.run_process("apply", "--auto-approve", timeout=120)
     assert result.code == 0, result.err
-    lines = [line for line in result.err.splitlines() if STATUS_LINE.match(line)]
-    assert lines == ["0/48 changes, 8 shops left", "48/48 changes, 0 shops left"]
+    assert result.err == ""  # done well within the default 5 seconds
 
 
 def test_on_a_terminal_a_live_display_per_shop(project: Project) -> None:
