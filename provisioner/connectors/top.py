@@ -1,6 +1,7 @@
 """Tmall and Taobao through TOP (Taobao Open Platform): what its API can and cannot do.
 
 Reads: `taobao.sellercenter.subusers.page` (sub-accounts, status, dispatch),
+`taobao.subuser.fullinfo.get` (one sub-account by name, for lookups),
 `taobao.sellercenter.roles.get` (roles), `taobao.sellercenter.subuser.permissions.roles.get`
 (one call per account: its roles). Writes: `taobao.subuser.info.update`
 (`is_disable_subaccount`, `is_dispatch`) and `taobao.sellercenter.role.add` (roles cannot be
@@ -114,6 +115,24 @@ class TopApi:
         found = tuple(sub for sub in map(_subuser, items) if sub is not None)
         total = answer.get("total_count")
         return Page(found, total if isinstance(total, int) else None)
+
+    def fullinfo(self, sub_nick: str) -> SubUser | None:
+        """One sub-account by its full name (`taobao.subuser.fullinfo.get`): one call, where
+        finding it in the listing would page through every sub-account."""
+        try:
+            answer = self.call("taobao.subuser.fullinfo.get", {"sub_nick": sub_nick})
+        except NotFoundError:
+            return None
+        info = answer.get("sub_fullinfo")
+        if not isinstance(info, Mapping):
+            return None
+        sub_id, nick = info.get("sub_id"), info.get("sub_nick")
+        if not isinstance(sub_id, int) or not isinstance(nick, str):
+            return None
+        # sub_status: 1 normal, 2 stopped by the seller, 3 frozen as a penalty.
+        return SubUser(
+            sub_id, nick, info.get("sub_status") != 1, info.get("sub_dispatch_status") is True
+        )
 
     def roles(self) -> list[TopRole]:
         answer = self.call("taobao.sellercenter.roles.get", {"nick": self.main_account})
@@ -267,7 +286,7 @@ class TopWriter:
         return sub.sub_id
 
     def _subuser(self, name: str) -> SubUser | None:
-        return next((sub for sub in self.api.subusers() if nickname(sub.nick) == name), None)
+        return self.api.fullinfo(f"{self.api.main_account}{top.SUBUSER_SEPARATOR}{name}")
 
     def _create_role(self, change: Change) -> str:
         name, codes = change.address.name, native_codes(self.platform, change.after())

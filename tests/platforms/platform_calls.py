@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs
 
 from werkzeug.test import Client
 
 from provisioner.emulators import identity
+from provisioner.emulators.app import EmulatorApp
 from provisioner.wire import kuaishou, top
 
 
@@ -64,3 +68,18 @@ def ks_call(
     assert response.status_code == 200, response.status_code
     body: dict[str, Any] = response.get_json()
     return body
+
+
+class Counting:
+    """The emulator behind a counter of API methods called."""
+
+    def __init__(self, app: EmulatorApp) -> None:
+        self.app = app
+        self.methods: list[str] = []
+
+    def __call__(self, environ: dict[str, Any], start: Callable[..., Any]) -> Iterable[bytes]:
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        method = parse_qs(body.decode()).get("method", [environ.get("PATH_INFO", "")])[0]
+        self.methods.append(method)
+        return self.app(environ, start)

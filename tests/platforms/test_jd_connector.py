@@ -4,13 +4,11 @@ field to recorded instead of failing."""
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
+from platform_calls import Counting
 from platform_harness import set_faults
 
 from provisioner.connectors.base import ShopContext
@@ -80,20 +78,6 @@ def test_a_wrong_secret_is_an_auth_error_that_names_no_secret(server: EmulatorSe
     with pytest.raises(AuthError) as refused:
         connector(server.url, app_secret="CANARY-jd-secret").reader().read()
     assert "signature" in str(refused.value) and "CANARY" not in str(refused.value)
-
-
-class Counting:
-    """The emulator behind a counter of API methods called."""
-
-    def __init__(self, app: EmulatorApp) -> None:
-        self.app = app
-        self.methods: list[str] = []
-
-    def __call__(self, environ: dict[str, Any], start: Callable[..., Any]) -> Iterable[bytes]:
-        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        environ["wsgi.input"] = io.BytesIO(body)
-        self.methods.append(parse_qs(body.decode())["method"][0])
-        return self.app(environ, start)
 
 
 def api(app: Counting) -> JdApi:
