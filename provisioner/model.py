@@ -75,9 +75,29 @@ WebhookValue = Annotated[SecretRef, BeforeValidator(_reject_plaintext_webhook)]
 
 
 class StateSettings(Strict):
+    """Where the state store lives: a SQLite file (one person), or PostgreSQL (a team, CI)."""
+
     backend: Literal["sqlite", "postgres"] = "sqlite"
     path: str = Field(".provisioner/state.db", description="SQLite file, relative to the config")
-    dsn: SecretValue | None = Field(None, description="PostgreSQL DSN (a secret reference)")
+    dsn: SecretValue | None = Field(
+        None,
+        description="PostgreSQL connection string or URL (a secret reference: it may hold a password)",
+    )
+    db_schema: str = Field(
+        "provisioner",
+        alias="schema",
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="PostgreSQL schema holding the tables; several configs can share a database with one schema each",
+    )
+
+    @model_validator(mode="after")
+    def _postgres_needs_dsn(self) -> StateSettings:
+        if self.backend == "postgres" and self.dsn is None:
+            raise PydanticCustomError(
+                "state_dsn",
+                "backend postgres needs a dsn, e.g. dsn: {env: PROVISIONER_STATE_DSN}",
+            )
+        return self
 
 
 class Safety(Strict):

@@ -73,9 +73,12 @@ class Executor:
         commit: str | None,
         parallelism: int = 4,
         protected: Mapping[str, Iterable[str]] | None = None,
+        dirty: bool | None = None,
     ) -> ApplyReport:
-        """Carry `plan` out; `protected` (shop -> nicknames, from the config) is recorded first."""
-        run_id = self.store.begin_run(who, commit, plan.digest)
+        """Carry `plan` out; `protected` (shop -> nicknames, from the config) is recorded first.
+
+        `commit` and `dirty` (uncommitted changes in the checkout) go into the history."""
+        run_id = self.store.begin_run(who, commit, plan.digest, dirty=dirty)
         try:
             report = self._run(run_id, plan, protected or {}, parallelism)
         except BaseException:

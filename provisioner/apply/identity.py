@@ -20,9 +20,22 @@ def current_user() -> str:
 
 def git_commit(directory: Path) -> str | None:
     """HEAD of the git checkout holding `directory`, or None outside one."""
+    commit = _git(directory, "rev-parse", "HEAD")
+    return commit.strip() or None if commit is not None else None
+
+
+def git_dirty(directory: Path) -> bool | None:
+    """Whether the checkout holding `directory` has uncommitted changes to tracked or new
+    files (ignored ones do not count); None outside a git checkout."""
+    status = _git(directory, "status", "--porcelain", "--untracked-files=normal")
+    return None if status is None else bool(status.strip())
+
+
+def _git(directory: Path, *args: str) -> str | None:
+    """git's output, or None when git is missing or `directory` is in no checkout."""
     try:
         result = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
+            ["git", *args],
             cwd=directory,
             capture_output=True,
             text=True,
@@ -31,5 +44,4 @@ def git_commit(directory: Path) -> str | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    commit = result.stdout.strip()
-    return commit if result.returncode == 0 and commit else None
+    return result.stdout if result.returncode == 0 else None

@@ -9,11 +9,12 @@ from pathlib import Path
 from provisioner.config.heap import paused_gc
 from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.connectors.base import Connector
-from provisioner.errors import PlanError, StateError
+from provisioner.errors import PlanError
 from provisioner.plan.model import Plan
 from provisioner.plan.planner import Observed, make_plan, select_shops
 from provisioner.run.observe import connect, observe, problems
 from provisioner.state import StateReader
+from provisioner.state.location import Location, location_of
 
 
 @dataclass
@@ -32,14 +33,9 @@ def close_all(connectors: Mapping[str, Connector]) -> None:
         connector.close()
 
 
-def state_path(loaded: LoadedConfig) -> Path:
-    settings = loaded.config.settings.state
-    if settings.backend != "sqlite":
-        raise StateError(
-            f"state backend '{settings.backend}' is not available in this version; use sqlite"
-        )
-    path = Path(settings.path).expanduser()
-    return path if path.is_absolute() else loaded.base_dir / path
+def state_path(loaded: LoadedConfig) -> Location:
+    """The configured state store (a SQLite file, or a PostgreSQL schema)."""
+    return location_of(loaded.config.settings.state, loaded.base_dir)
 
 
 def connect_shops(

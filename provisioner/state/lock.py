@@ -1,12 +1,10 @@
-"""The apply lock: one row naming the process that holds it.
+"""The apply lock: taken for a whole apply or `tasks done`, waited for up to a timeout.
 
-Taking over: a lock is stale, and taken over with a logged warning, only when it was taken on
-this same host by a process id that no longer exists. A lock from another
-host is never presumed dead: its owner may still be running there; `state unlock` is the way
-out. (A reused pid makes a dead holder look alive: the safe direction to err in.)
-
-Each acquisition carries a random token, and release deletes only the row with that token, so
-a holder whose lock was force-released never releases the next holder's lock.
+How a backend holds it is its own business (`Database.try_lock`): SQLite keeps a row and takes
+over one left by a dead process on the same host; PostgreSQL holds a session-level advisory
+lock that the server drops with the connection, so a killed runner never leaves it behind.
+Either way the holder is named: who, operation, pid, host, since, and the CI job when the CI
+environment says which.
 """
 
 from __future__ import annotations
@@ -15,14 +13,12 @@ import logging
 import os
 import secrets
 import socket
-import sqlite3
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from provisioner.errors import LockHeldError
-from provisioner.state.database import Database
+from provisioner.state.sql import Database
 from provisioner.state.timestamps import now
 from provisioner.state.values import LockInfo
 
@@ -37,7 +33,10 @@ def held(db: Database, holder: str, operation: str, timeout: float) -> Iterator[
     try:
         yield
     finally:
-        release(db, token)
+        if not db.release_lock(token):
+            log.warning(
+                "the state lock had been released by someone else while this process held it"
+            )
 
 
 def acquire(db: Database, holder: str, operation: str, timeout: float) -> str:
@@ -45,8 +44,7 @@ def acquire(db: Database, holder: str, operation: str, timeout: float) -> str:
     deadline = time.monotonic() + timeout
     token = secrets.token_hex(16)
     while True:
-        mine = LockInfo(holder, operation, os.getpid(), socket.gethostname(), now())
-        other = _try_take(db, mine, token)
+        other = db.try_lock(holder_info(holder, operation), token)
         if other is None:
             return token
         remaining = deadline - time.monotonic()
@@ -58,57 +56,16 @@ def acquire(db: Database, holder: str, operation: str, timeout: float) -> str:
         time.sleep(min(POLL_SECONDS, remaining))
 
 
-def release(db: Database, token: str) -> None:
-    with db.writing() as conn:
-        released = conn.execute("DELETE FROM lock WHERE token = ?", (token,)).rowcount
-    if not released:
-        log.warning("the state lock had been released by someone else while this process held it")
+def holder_info(holder: str, operation: str) -> LockInfo:
+    return LockInfo(
+        holder, operation, os.getpid(), socket.gethostname(), now(), ci_job_url(os.environ)
+    )
 
 
-def force_release(db: Database) -> LockInfo | None:
-    with db.writing() as conn:
-        current = read(conn)
-        conn.execute("DELETE FROM lock")
-    return current
-
-
-def read(conn: sqlite3.Connection) -> LockInfo | None:
-    found = conn.execute("SELECT holder, operation, pid, host, since FROM lock").fetchone()
-    return None if found is None else LockInfo(*found)
-
-
-def _try_take(db: Database, mine: LockInfo, token: str) -> LockInfo | None:
-    """None when `mine` now holds the lock, else the live holder."""
-    with db.writing() as conn:
-        current = read(conn)
-        if current is not None and not is_stale(current):
-            return current
-        if current is not None:
-            log.warning(
-                "taking over the stale state lock of %s: that process is gone", current.describe()
-            )
-        conn.execute(
-            """INSERT OR REPLACE INTO lock (id, holder, operation, pid, host, since, token)
-            VALUES (1, ?, ?, ?, ?, ?, ?)""",
-            (mine.holder, mine.operation, mine.pid, mine.host, mine.since, token),
-        )
-    return None
-
-
-def is_stale(lock: LockInfo) -> bool:
-    """Taken on this host by a process that no longer exists."""
-    return lock.host == socket.gethostname() and not _alive(lock.pid)
-
-
-def _alive(pid: int) -> bool:
-    if sys.platform == "win32":
-        return True  # os.kill(pid, 0) would terminate the process there: never presume death
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists, owned by someone else
-    return True
+def ci_job_url(environ: Mapping[str, str]) -> str | None:
+    """The CI job this process runs in, from the variables GitHub Actions and GitLab CI set."""
+    github = [environ.get(name) for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY")]
+    run_id = environ.get("GITHUB_RUN_ID")
+    if all(github) and run_id:
+        return f"{github[0]}/{github[1]}/actions/runs/{run_id}"
+    return environ.get("CI_JOB_URL") or None

@@ -1,18 +1,18 @@
-"""`StateReader`: what planning gets. Reading never writes, and opening never creates a file."""
+"""`StateReader`: what planning gets. Reading never writes, and opening never creates a store."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from provisioner.errors import TaskError
 from provisioner.resources import Address, Resource, ResourceKind
-from provisioner.state import lock, recorded, runlog, tasklog
-from provisioner.state.database import Database
+from provisioner.state import recorded, runlog, tasklog, transfer
 from provisioner.state.digest import digest
+from provisioner.state.location import Location, readonly
+from provisioner.state.sql import Database
 from provisioner.state.values import ApplyRun, LockInfo, Task, TaskStatus
 
 
@@ -22,21 +22,24 @@ class StateReader:
     Every method is one consistent snapshot. Safe to share between threads.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, location: Location) -> None:
         self._db = db
+        self.location = location
 
     @classmethod
-    def open(cls, path: Path) -> StateReader:
-        """Open `path` read-only. A missing or empty file reads as an empty state.
+    def open(cls, where: Location) -> StateReader:
+        """Open the store at `where` read-only. A missing file or schema reads as an empty state.
 
-        Raises StateError naming `path` if it is not a provisioner state database or its schema
-        is newer (upgrade provisioner) or older (a writer must migrate it first).
+        Raises StateError naming `where` if it is not a provisioner state store or its schema is
+        newer (upgrade provisioner) or older (a writer must migrate it first), or (PostgreSQL)
+        the server cannot be reached.
         """
-        return cls(Database.readonly(path))
+        return cls(readonly(where), where)
 
     @property
-    def path(self) -> Path:
-        return self._db.path
+    def where(self) -> str:
+        """The store, as messages name it: a file path, or a PostgreSQL host/database/schema."""
+        return self._db.where
 
     def resources(self, shop: str | None = None) -> dict[Address, Resource]:
         """Recorded resources (fields and remote ids), of one shop or all, in address order."""
@@ -84,8 +87,7 @@ class StateReader:
         """
         with self._db.reading() as conn:
             runs = runlog.latest(conn, limit)
-            holder = lock.read(conn)
-        if holder is not None and not lock.is_stale(holder):
+        if self._db.live_holder() is not None:
             return runs
         return tuple(
             replace(run, status="interrupted") if run.status == "running" else run for run in runs
@@ -93,8 +95,7 @@ class StateReader:
 
     def lock_info(self) -> LockInfo | None:
         """Who holds the apply lock, or None."""
-        with self._db.reading() as conn:
-            return lock.read(conn)
+        return self._db.lock_info()
 
     def digest(self) -> str:
         """`sha256:<hex>` over recorded resources, protected names and open tasks.
@@ -110,6 +111,11 @@ class StateReader:
                     ("open_tasks", tasklog.canonical_open(conn)),
                 )
             )
+
+    def export(self) -> dict[str, Any]:
+        """The whole state (but the lock) as a `transfer` document, from one snapshot."""
+        with self._db.reading() as conn:
+            return transfer.export(conn)
 
     def close(self) -> None:
         self._db.close()

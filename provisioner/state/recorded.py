@@ -5,11 +5,11 @@ Functions take a connection already inside a transaction (see `Database`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
 
 from provisioner.resources import Address, Resource
 from provisioner.state import codec
+from provisioner.state.sql import Connection
 
 _UPSERT = """
     INSERT INTO resources (shop, kind, name, remote_id, fields) VALUES (?, ?, ?, ?, ?)
@@ -26,23 +26,23 @@ def row(resource: Resource) -> tuple[str, str, str, str | None, str]:
     return (address.shop, address.kind, address.name, resource.remote_id, fields)
 
 
-def upsert(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str | None, str]]) -> None:
+def upsert(conn: Connection, rows: Iterable[tuple[str, str, str, str | None, str]]) -> None:
     conn.executemany(_UPSERT, rows)
 
 
-def delete(conn: sqlite3.Connection, address: Address) -> None:
+def delete(conn: Connection, address: Address) -> None:
     conn.execute(
         "DELETE FROM resources WHERE shop = ? AND kind = ? AND name = ?",
         (address.shop, address.kind, address.name),
     )
 
 
-def delete_shop(conn: sqlite3.Connection, shop: str) -> None:
+def delete_shop(conn: Connection, shop: str) -> None:
     conn.execute("DELETE FROM resources WHERE shop = ?", (shop,))
     conn.execute("DELETE FROM protected WHERE shop = ?", (shop,))
 
 
-def select(conn: sqlite3.Connection, shop: str | None) -> dict[Address, Resource]:
+def select(conn: Connection, shop: str | None) -> dict[Address, Resource]:
     if shop is None:
         cursor = conn.execute(f"{_SELECT} ORDER BY shop, kind, name")
     else:
@@ -56,7 +56,7 @@ def select(conn: sqlite3.Connection, shop: str | None) -> dict[Address, Resource
     return resources
 
 
-def remote_ids(conn: sqlite3.Connection, shop: str, kinds: Iterable[str]) -> dict[Address, str]:
+def remote_ids(conn: Connection, shop: str, kinds: Iterable[str]) -> dict[Address, str]:
     """The recorded remote ids of one shop's resources of these kinds (those that have one)."""
     found: dict[Address, str] = {}
     for kind in sorted(set(kinds)):
@@ -69,26 +69,26 @@ def remote_ids(conn: sqlite3.Connection, shop: str, kinds: Iterable[str]) -> dic
     return found
 
 
-def shops(conn: sqlite3.Connection) -> frozenset[str]:
+def shops(conn: Connection) -> frozenset[str]:
     return frozenset(shop for (shop,) in conn.execute("SELECT DISTINCT shop FROM resources"))
 
 
-def protected(conn: sqlite3.Connection, shop: str) -> frozenset[str]:
+def protected(conn: Connection, shop: str) -> frozenset[str]:
     cursor = conn.execute("SELECT name FROM protected WHERE shop = ?", (shop,))
     return frozenset(name for (name,) in cursor)
 
 
-def set_protected(conn: sqlite3.Connection, shop: str, names: Iterable[str]) -> None:
+def set_protected(conn: Connection, shop: str, names: Iterable[str]) -> None:
     conn.execute("DELETE FROM protected WHERE shop = ?", (shop,))
     conn.executemany(
         "INSERT INTO protected (shop, name) VALUES (?, ?)", ((shop, name) for name in set(names))
     )
 
 
-def canonical_resources(conn: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
+def canonical_resources(conn: Connection) -> Iterator[tuple[object, ...]]:
     """Every recorded resource as stored (fields in canonical JSON), in address order."""
     return iter(conn.execute(f"{_SELECT} ORDER BY shop, kind, name"))
 
 
-def canonical_protected(conn: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
+def canonical_protected(conn: Connection) -> Iterator[tuple[object, ...]]:
     return iter(conn.execute("SELECT shop, name FROM protected ORDER BY shop, name"))

@@ -5,33 +5,33 @@ Functions take a connection already inside a transaction (see `Database`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from typing import Any
 
 from provisioner.resources import Address, Change
+from provisioner.state.sql import Connection, new_id
 from provisioner.state.values import ApplyRun, ChangeResult, ResultStatus, RunStatus
 
 
 def begin(
-    conn: sqlite3.Connection,
+    conn: Connection,
     who: str,
     commit: str | None,
     plan_digest: str,
     operation: str,
     *,
     at: str,
+    dirty: bool | None = None,
 ) -> int:
     cursor = conn.execute(
-        """INSERT INTO runs (who, started_at, git_commit, plan_digest, operation, status)
-        VALUES (?, ?, ?, ?, ?, 'running')""",
-        (who, at, commit, plan_digest, operation),
+        """INSERT INTO runs (who, started_at, git_commit, git_dirty, plan_digest, operation,
+            status) VALUES (?, ?, ?, ?, ?, ?, 'running') RETURNING id""",
+        (who, at, commit, None if dirty is None else int(dirty), plan_digest, operation),
     )
-    assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
-    return cursor.lastrowid
+    return new_id(cursor)
 
 
-def finish(conn: sqlite3.Connection, run_id: int, status: RunStatus, at: str) -> bool:
+def finish(conn: Connection, run_id: int, status: RunStatus, at: str) -> bool:
     """False when there is no such run."""
     cursor = conn.execute(
         "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", (status, at, run_id)
@@ -39,7 +39,7 @@ def finish(conn: sqlite3.Connection, run_id: int, status: RunStatus, at: str) ->
     return cursor.rowcount == 1
 
 
-def interrupt_running(conn: sqlite3.Connection) -> list[tuple[int, str, int]]:
+def interrupt_running(conn: Connection) -> list[tuple[int, str, int]]:
     """Close every run still "running" as "interrupted"; (id, who, results) of each.
 
     Only for whoever has just taken the apply lock: every run is begun under that lock, so a
@@ -59,7 +59,7 @@ def interrupt_running(conn: sqlite3.Connection) -> list[tuple[int, str, int]]:
 
 
 def add_result(
-    conn: sqlite3.Connection,
+    conn: Connection,
     run_id: int,
     change: Change,
     status: ResultStatus,
@@ -86,16 +86,16 @@ def add_result(
     )
 
 
-def who(conn: sqlite3.Connection, run_id: int) -> str | None:
+def who(conn: Connection, run_id: int) -> str | None:
     found = conn.execute("SELECT who FROM runs WHERE id = ?", (run_id,)).fetchone()
     return None if found is None else str(found[0])
 
 
-def latest(conn: sqlite3.Connection, limit: int) -> tuple[ApplyRun, ...]:
+def latest(conn: Connection, limit: int) -> tuple[ApplyRun, ...]:
     """The last `limit` runs, newest first, each with its results (two queries in all)."""
     runs = conn.execute(
-        """SELECT id, who, started_at, finished_at, git_commit, plan_digest, operation, status
-        FROM runs ORDER BY id DESC LIMIT ?""",
+        """SELECT id, who, started_at, finished_at, git_commit, plan_digest, operation, status,
+            git_dirty FROM runs ORDER BY id DESC LIMIT ?""",
         (limit,),
     ).fetchall()
     if not runs:
@@ -104,7 +104,7 @@ def latest(conn: sqlite3.Connection, limit: int) -> tuple[ApplyRun, ...]:
     return tuple(_run(found, tuple(results[found[0]])) for found in runs)
 
 
-def _results(conn: sqlite3.Connection, oldest: int) -> dict[int, list[ChangeResult]]:
+def _results(conn: Connection, oldest: int) -> dict[int, list[ChangeResult]]:
     by_run: dict[int, list[ChangeResult]] = defaultdict(list)
     cursor = conn.execute(
         """SELECT run_id, change_key, shop, kind, name, action, execution, status, message, at
@@ -117,9 +117,18 @@ def _results(conn: sqlite3.Connection, oldest: int) -> dict[int, list[ChangeResu
 
 
 def _run(found: tuple[Any, ...], results: tuple[ChangeResult, ...]) -> ApplyRun:
-    run_id, who_, started_at, finished_at, commit, plan_digest, operation, status = found
+    run_id, who_, started_at, finished_at, commit, plan_digest, operation, status, dirty = found
     return ApplyRun(
-        run_id, who_, started_at, finished_at, commit, plan_digest, operation, status, results
+        run_id,
+        who_,
+        started_at,
+        finished_at,
+        commit,
+        plan_digest,
+        operation,
+        status,
+        results,
+        git_dirty=None if dirty is None else bool(dirty),
     )
 
 

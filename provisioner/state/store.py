@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from provisioner.errors import StateError, TaskError
 from provisioner.resources import Address, Change, Resource
-from provisioner.state import recorded, runlog, tasklog
-from provisioner.state.database import Database
-from provisioner.state.lock import force_release, held
+from provisioner.state import recorded, runlog, tasklog, transfer
+from provisioner.state.location import Location, writable
+from provisioner.state.lock import held
 from provisioner.state.reader import StateReader
+from provisioner.state.sql import Connection
 from provisioner.state.timestamps import now
 from provisioner.state.values import (
     ClosedHow,
@@ -31,13 +30,14 @@ class StateStore(StateReader):
     """Read and write access. Safe to share between threads; writers in other processes queue."""
 
     @classmethod
-    def open(cls, path: Path) -> StateStore:
-        """Open `path`, creating it and its parent directories, migrating an older schema.
+    def open(cls, where: Location) -> StateStore:
+        """Open the store at `where`, creating it (a SQLite file and its parent directories,
+        or a PostgreSQL schema and its tables), migrating an older schema.
 
-        Raises StateError naming `path` if it is not a provisioner state database or its schema
-        is newer than this provisioner's.
+        Raises StateError naming `where` if it is not a provisioner state store, its schema is
+        newer than this provisioner's, or (PostgreSQL) the server cannot be reached.
         """
-        return cls(Database.writable(path))
+        return cls(writable(where), where)
 
     # Recorded state ------------------------------------------------------------------------
 
@@ -135,11 +135,20 @@ class StateStore(StateReader):
     # Apply history -------------------------------------------------------------------------
 
     def begin_run(
-        self, who: str, commit: str | None, plan_digest: str, operation: str = "apply"
+        self,
+        who: str,
+        commit: str | None,
+        plan_digest: str,
+        operation: str = "apply",
+        *,
+        dirty: bool | None = None,
     ) -> int:
-        """Start a run in the history; returns its id. Its status is "running" until finished."""
+        """Start a run in the history; returns its id. Its status is "running" until finished.
+
+        `dirty`: whether the checkout at `commit` had uncommitted changes (None: unknown).
+        """
         with self._db.writing() as conn:
-            return runlog.begin(conn, who, commit, plan_digest, operation, at=now())
+            return runlog.begin(conn, who, commit, plan_digest, operation, at=now(), dirty=dirty)
 
     def record_result(
         self,
@@ -162,7 +171,27 @@ class StateStore(StateReader):
         """Close run `run_id` with its final status; StateError if there is no such run."""
         with self._db.writing() as conn:
             if not runlog.finish(conn, run_id, status, now()):
-                raise StateError(f"{self.path}: there is no run {run_id}")
+                raise StateError(f"{self.where}: there is no run {run_id}")
+
+    # Moving state ----------------------------------------------------------------------------
+
+    def import_state(self, text: str, source: str, *, replace: bool = False) -> int:
+        """Load a `state export` document (JSON `text`, read from `source`); returns the rows.
+
+        Everything is checked before anything is written, then written in one transaction.
+        StateError if the document is malformed or foreign, or the store already holds state
+        and `replace` is not given (then what it held is dropped in that same transaction).
+        """
+        tables = transfer.parse(text, source)
+        with self._db.writing() as conn:
+            if not transfer.is_empty(conn):
+                if not replace:
+                    raise StateError(
+                        f"{self.where} already holds state; import only into an empty store, "
+                        "or pass --replace to drop what it holds"
+                    )
+                transfer.clear(conn)
+            return transfer.load(conn, tables, source, self._db.reset_ids)
 
     # The apply lock ------------------------------------------------------------------------
 
@@ -171,9 +200,10 @@ class StateStore(StateReader):
         """Hold the apply lock for the `with` block; released on exit, also on an exception.
 
         Waits up to `timeout` seconds for another holder, then raises LockHeldError naming it.
-        A lock left by a dead process on this host is taken over with a logged warning. Runs
-        still "running" once the lock is taken were left by a process that died (SIGKILL,
-        power loss): they are marked "interrupted", keeping the results they recorded.
+        SQLite: a lock left by a dead process on this host is taken over with a logged
+        warning; PostgreSQL: the lock dies with its holder's connection. Runs still "running"
+        once the lock is taken were left by a process that died (SIGKILL, power loss): they are
+        marked "interrupted", keeping the results they recorded.
         """
         with held(self._db, holder, operation, timeout):
             self._interrupt_dead_runs()
@@ -193,11 +223,11 @@ class StateStore(StateReader):
 
     def unlock(self) -> LockInfo | None:
         """Force-release the apply lock, whoever holds it; returns what was held, if anything."""
-        return force_release(self._db)
+        return self._db.force_unlock()
 
 
 def _update_recorded(
-    conn: sqlite3.Connection, address: Address, resource: Resource | None, forget: bool
+    conn: Connection, address: Address, resource: Resource | None, forget: bool
 ) -> None:
     if resource is not None and forget:
         raise ValueError(f"{address}: give a resource to record or forget=True, not both")
@@ -207,7 +237,7 @@ def _update_recorded(
         recorded.delete(conn, address)
 
 
-def _open(conn: sqlite3.Connection, task_id: int) -> Task:
+def _open(conn: Connection, task_id: int) -> Task:
     task = tasklog.get(conn, task_id)
     if task is None:
         raise TaskError(f"there is no task {task_id}")
@@ -218,7 +248,7 @@ def _open(conn: sqlite3.Connection, task_id: int) -> Task:
     return task
 
 
-def _get(conn: sqlite3.Connection, task_id: int) -> Task:
+def _get(conn: Connection, task_id: int) -> Task:
     task = tasklog.get(conn, task_id)
     assert task is not None  # read back inside the transaction that wrote it
     return task

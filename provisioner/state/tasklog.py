@@ -6,12 +6,12 @@ Functions take a connection already inside a transaction (see `Database`).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 from provisioner.resources import Address, Change
 from provisioner.state import codec
+from provisioner.state.sql import Connection, new_id
 from provisioner.state.values import ClosedHow, Task, TaskStatus
 
 _NAMES = (
@@ -26,7 +26,7 @@ _SELECT = f"SELECT {_COLUMNS} FROM tasks"
 
 
 def insert(
-    conn: sqlite3.Connection,
+    conn: Connection,
     change: Change,
     steps: tuple[str, ...],
     *,
@@ -40,7 +40,7 @@ def insert(
         """INSERT INTO tasks (change_key, shop, kind, name, platform, action, execution, reason,
             fields, meta, steps, remote_id, agent, status, created_at, created_by, run_id,
             waits_for)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)""",
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?) RETURNING id""",
         (
             change.key,
             address.shop,
@@ -61,12 +61,11 @@ def insert(
             json.dumps(sorted(set(waits_for))),
         ),
     )
-    assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
-    return cursor.lastrowid
+    return new_id(cursor)
 
 
 def close(
-    conn: sqlite3.Connection,
+    conn: Connection,
     task_id: int,
     status: TaskStatus,
     *,
@@ -82,17 +81,17 @@ def close(
     )
 
 
-def get(conn: sqlite3.Connection, task_id: int) -> Task | None:
+def get(conn: Connection, task_id: int) -> Task | None:
     found = conn.execute(f"{_SELECT} WHERE id = ?", (task_id,)).fetchone()
     return None if found is None else _task(found)
 
 
-def open_by_key(conn: sqlite3.Connection, key: str) -> Task | None:
+def open_by_key(conn: Connection, key: str) -> Task | None:
     found = conn.execute(f"{_SELECT} WHERE change_key = ? AND status = 'open'", (key,)).fetchone()
     return None if found is None else _task(found)
 
 
-def select(conn: sqlite3.Connection, status: TaskStatus | None) -> tuple[Task, ...]:
+def select(conn: Connection, status: TaskStatus | None) -> tuple[Task, ...]:
     if status is None:
         cursor = conn.execute(f"{_SELECT} ORDER BY id")
     else:
@@ -100,7 +99,7 @@ def select(conn: sqlite3.Connection, status: TaskStatus | None) -> tuple[Task, .
     return tuple(_task(found) for found in cursor)
 
 
-def canonical_open(conn: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
+def canonical_open(conn: Connection) -> Iterator[tuple[object, ...]]:
     """Every open task's identity and full change, in id order, for the digest."""
     return iter(conn.execute(f"SELECT {_DEFINING} FROM tasks WHERE status = 'open' ORDER BY id"))
 

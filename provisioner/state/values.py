@@ -101,19 +101,23 @@ class ApplyRun:
     operation: str
     status: RunStatus
     results: tuple[ChangeResult, ...] = ()
+    git_dirty: bool | None = None  # uncommitted changes in the checkout; None: unknown
 
 
 @dataclass(frozen=True)
 class LockInfo:
-    """Who holds the apply lock: a process on a host, since when, doing what."""
+    """Who holds the apply lock: a process on a host, since when, doing what, in which CI job."""
 
     holder: str
     operation: str
     pid: int
     host: str
     since: str
+    ci_url: str | None = None
 
     def describe(self) -> str:
+        job = f", job {self.ci_url}" if self.ci_url else ""
         return (
-            f"{self.holder} ({self.operation}, pid {self.pid} on {self.host}, since {self.since})"
+            f"{self.holder} ({self.operation}, pid {self.pid} on {self.host}, "
+            f"since {self.since}{job})"
         )

@@ -5,6 +5,10 @@
 what needs a real process (SIGKILL, two applies at once). Configs are Python dicts written as
 YAML; the `memory` platform is a JSON file under `.provisioner/memory/`, read back with
 `project.platform(shop)`.
+
+With a `schema`, the project keeps its state in PostgreSQL (that schema, the server in
+PROVISIONER_STATE_DSN): `write` adds the `settings.state` that says so, and the helpers that
+look into the state (`recorded`, `integrity`, `lock_pid`) look there instead of the file.
 """
 
 from __future__ import annotations
@@ -21,12 +25,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import yaml
 
 from provisioner.cli.main import main
 from provisioner.resources import Resource
+from provisioner.secrets import Secret
 from provisioner.state import StateReader
+from provisioner.state.location import Location, PostgresLocation
 
 ROLES: dict[str, Any] = {
     "presales": {"permissions": ["chat.reply", "chat.transfer", "order.view", "product.view"]},
@@ -92,10 +99,17 @@ class Result:
 
 
 class Project:
-    def __init__(self, root: Path, capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch):
+    def __init__(
+        self,
+        root: Path,
+        capsys: pytest.CaptureFixture[str],
+        mp: pytest.MonkeyPatch,
+        schema: str | None = None,
+    ):
         self.root = root
         self._capsys = capsys
         self._mp = mp
+        self.schema = schema  # None: SQLite in .provisioner/state.db
 
     # --- files -----------------------------------------------------------------------------
 
@@ -107,7 +121,32 @@ class Project:
     def db(self) -> Path:
         return self.work / "state.db"
 
+    @property
+    def backend(self) -> str:
+        return "sqlite" if self.schema is None else "postgres"
+
+    @property
+    def location(self) -> Location:
+        if self.schema is None:
+            return self.db
+        return PostgresLocation(Secret(os.environ["PROVISIONER_STATE_DSN"]), self.schema)
+
+    def has_state(self) -> bool:
+        """Whether any command has created the state store yet."""
+        if self.schema is None:
+            return self.db.exists()
+        with self._pg() as conn:
+            found = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,))
+            return found.fetchone() is not None
+
     def write(self, document: Mapping[str, Any], name: str = "provisioner.yaml") -> None:
+        document = dict(document)
+        if self.schema is not None and "settings" in document:
+            state = {"backend": "postgres", "dsn": {"env": "PROVISIONER_STATE_DSN"}}
+            document["settings"] = {
+                "state": {**state, "schema": self.schema},
+                **document["settings"],
+            }
         text = yaml.safe_dump(dict(document), allow_unicode=True, sort_keys=False)
         (self.root / name).write_text(text, encoding="utf-8")
 
@@ -131,7 +170,7 @@ class Project:
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     def recorded(self) -> dict[str, Resource]:
-        with StateReader.open(self.db) as state:
+        with StateReader.open(self.location) as state:
             return {str(address): res for address, res in state.resources().items()}
 
     def age_task(self, task_id: int, **ago: float) -> None:
@@ -148,11 +187,36 @@ class Project:
             conn.close()
 
     def integrity(self) -> str:
-        conn = sqlite3.connect(self.db)
-        try:
-            return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-        finally:
-            conn.close()
+        """SQLite's own check; on PostgreSQL (which keeps its pages itself), that every result
+        and task names a run that exists and at most one task per change is open."""
+        if self.schema is None:
+            conn = sqlite3.connect(self.db)
+            try:
+                return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+            finally:
+                conn.close()
+        with self._pg() as conn:
+            conn.execute(f'SET search_path TO "{self.schema}"')
+            orphans = conn.execute(
+                "SELECT count(*) FROM results WHERE run_id NOT IN (SELECT id FROM runs)"
+            ).fetchone()
+            doubles = conn.execute(
+                "SELECT count(*) FROM (SELECT change_key FROM tasks WHERE status = 'open' "
+                "GROUP BY change_key HAVING count(*) > 1) AS twice"
+            ).fetchone()
+        return "ok" if orphans == (0,) and doubles == (0,) else f"{orphans} {doubles}"
+
+    def lock_row_pid(self) -> int | None:
+        """The pid in the lock row (on PostgreSQL, also a leftover of a dead session)."""
+        with self._pg() as conn:
+            try:
+                row = conn.execute(f'SELECT pid FROM "{self.schema}".lock').fetchone()
+            except psycopg.errors.UndefinedTable:
+                return None
+        return None if row is None else int(row[0])
+
+    def _pg(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(os.environ["PROVISIONER_STATE_DSN"], autocommit=True)
 
     # --- the CLI ---------------------------------------------------------------------------
 
@@ -227,6 +291,11 @@ def summary_of(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def lock_pid(project: Project) -> int | None:
+    """Who holds the apply lock: on PostgreSQL, the holder row if its session is alive."""
+    if project.schema is not None:
+        with StateReader.open(project.location) as state:
+            held = state.lock_info()
+        return None if held is None else held.pid
     if not project.db.exists():
         return None
     try:

@@ -76,7 +76,7 @@ def test_sigkill_at_random_points_loses_nothing(project: Project) -> None:
         if stale is not None and "taking over the stale state lock" in err:
             assert f"pid {stale}" in err  # the lock the previous trial's process left
 
-        if project.db.exists():  # not there if killed before it opened the store
+        if project.has_state():  # not there if killed before it opened the store
             assert project.integrity() == "ok"
         # Each result is recorded once its platform write is done, so a kill can lose at most
         # the record of the one deletion in flight (later applies forget or recreate it).
@@ -87,10 +87,17 @@ def test_sigkill_at_random_points_loses_nothing(project: Project) -> None:
         assert_plan_is_exactly_what_is_left(project, desired)
 
     dead = lock_pid(project)
-    assert dead is not None, "the last trial was killed holding the lock"
+    if project.backend == "postgres":
+        # The server dropped the lock with the killed runner's connection: only its row is left.
+        assert dead is None
+        assert project.lock_row_pid() is not None, "the last trial was killed holding the lock"
+    else:
+        assert dead is not None, "the last trial was killed holding the lock"
     final = project.run_process("apply", "--auto-approve")
     assert final.code == 0, final.output
-    assert f"taking over the stale state lock of trial-{TRIALS - 1} (apply, pid {dead}" in final.err
+    if project.backend == "sqlite":
+        stale = f"taking over the stale state lock of trial-{TRIALS - 1} (apply, pid {dead}"
+        assert stale in final.err
     assert lock_pid(project) is None
     assert project.integrity() == "ok"
 

@@ -6,7 +6,11 @@ import socket
 import sqlite3
 import time
 
+import pytest
 from engine_project import Project, account, agent, config, lock_pid, memory_shop, wait_for_lock
+
+from provisioner.errors import StateError
+from provisioner.state import StateStore
 
 SLOW = {"PROVISIONER_MEMORY_DELAY": "0.3", "PROVISIONER_USER": "alice"}
 
@@ -76,6 +80,9 @@ def test_a_lock_held_on_another_machine_is_never_taken_over_but_can_be_released(
 ) -> None:
     eight_agents(project)
     project.ok("apply", "--auto-approve")
+    if project.backend == "postgres":
+        held_elsewhere_on_postgres(project)
+        return
     conn = sqlite3.connect(project.db)
     with conn:  # a CI runner elsewhere, sharing the state, is applying
         conn.execute(
@@ -91,5 +98,22 @@ def test_a_lock_held_on_another_machine_is_never_taken_over_but_can_be_released(
 
     released = project.ok("state", "unlock")
     assert "Released the lock held by ci-bot (apply)" in released.out
+    assert project.run("apply", "--auto-approve").code == 0
+    assert project.ok("state", "unlock").out.strip() == "The state was not locked."
+
+
+def held_elsewhere_on_postgres(project: Project) -> None:
+    """Another session (a runner elsewhere) holds the advisory lock; unlock ends it."""
+    runner = StateStore.open(project.location)
+    lock = runner.lock("ci-bot", "apply")
+    lock.__enter__()
+    held = project.run("apply", "--auto-approve")
+    assert held.code == 1
+    assert "state is locked by ci-bot (apply, pid" in held.err
+    released = project.ok("state", "unlock")
+    assert "Released the lock held by ci-bot (apply)" in released.out
+    with pytest.raises(StateError, match="terminating connection due to administrator command"):
+        lock.__exit__(None, None, None)  # that runner's next write fails: its session is gone
+    runner.close()
     assert project.run("apply", "--auto-approve").code == 0
     assert project.ok("state", "unlock").out.strip() == "The state was not locked."

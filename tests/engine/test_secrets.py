@@ -7,6 +7,7 @@ any byte of the state store (with its WAL) or any other file under `.provisioner
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from engine_project import (
     manual_shop,
     memory_shop,
 )
+from psycopg.conninfo import conninfo_to_dict
 
 SECRET = "canary-secret-Zq8Xw3vN"
 FILE_SECRET = "canary-file-secret-Hk2Lp9"
@@ -101,10 +103,23 @@ def test_no_secret_nor_phone_in_any_output_plan_file_or_state(
 
     for plan in ("p.json", "p2.json"):
         assert_clean_bytes(project.root / plan)
+        assert_dsn_absent((project.root / plan).read_text(encoding="utf-8"))
     files = [path for path in project.work.rglob("*") if path.is_file()]
-    assert project.db in files
+    assert (project.db in files) == (project.backend == "sqlite")
     for path in files:
         assert_clean_bytes(path)
+    exported = run(project, "state", "export")  # every row of the state, on either backend
+    assert exported.code == 0
+    assert_dsn_absent(exported.out + caplog.text)
+
+
+def assert_dsn_absent(text: str) -> None:
+    """The PostgreSQL DSN (with its password) is a secret too."""
+    dsn = os.environ.get("PROVISIONER_STATE_DSN")
+    if dsn:
+        password = conninfo_to_dict(dsn).get("password")
+        assert dsn not in text
+        assert not password or password not in text
 
 
 def test_phone_numbers_are_masked_where_they_are_shown(project: Project) -> None:

@@ -24,7 +24,7 @@ def test_the_digest_is_a_sha256_stable_across_reopening(seeded: StateStore) -> N
     digest = seeded.digest()
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", digest)
     seeded.close()
-    with StateReader.open(seeded.path) as reader:
+    with StateReader.open(seeded.location) as reader:
         assert reader.digest() == digest
 
 

@@ -32,7 +32,7 @@ def test_the_lock_is_released_when_the_block_raises(store: StateStore) -> None:
 
 
 def test_a_second_holder_in_the_same_process_is_refused(store: StateStore) -> None:
-    with StateStore.open(store.path) as other, store.lock("li.lei", "apply"):
+    with StateStore.open(store.location) as other, store.lock("li.lei", "apply"):
         with pytest.raises(LockHeldError, match=r"state is locked by li\.lei"):
             other.lock("han.meimei", "tasks").__enter__()
         assert store.lock_info() is not None
@@ -97,9 +97,9 @@ def test_a_lock_left_by_a_killed_process_on_this_host_is_taken_over(
 
 
 def test_a_lock_from_another_host_is_never_presumed_dead(store: StateStore) -> None:
-    with raw(store.path) as conn:
+    with raw(store.location) as conn:
         conn.execute(
-            "INSERT INTO lock VALUES (1, 'ci', 'apply', 999999999, 'build-host-2', "
+            "INSERT INTO lock (id, holder, operation, pid, host, since, token) VALUES (1, 'ci', 'apply', 999999999, 'build-host-2', "
             "'2025-01-01T00:00:00+00:00', 'their-token')"
         )
     with pytest.raises(LockHeldError, match=r"locked by ci \(apply, pid 999999999 on build-host-2"):
@@ -117,7 +117,7 @@ def test_unlock_force_releases_and_reports_what_was_held(store: StateStore) -> N
 def test_a_holder_whose_lock_was_forced_away_does_not_release_the_next_one(
     store: StateStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with StateStore.open(store.path) as other:
+    with StateStore.open(store.location) as other:
         with caplog.at_level(logging.WARNING), store.lock("li.lei", "apply"):
             store.unlock()
             other_lock = other.lock("han.meimei", "apply")

@@ -11,7 +11,8 @@ from state_builders import account, manual_create, raw
 
 from provisioner.errors import StateError
 from provisioner.state import StateReader, StateStore
-from provisioner.state.schema import APPLICATION_ID, MIGRATIONS, migrate
+from provisioner.state.schema import APPLICATION_ID, MIGRATIONS
+from provisioner.state.sqlite import migrate
 
 
 def pragma(path: Path, name: str) -> object:
@@ -41,13 +42,13 @@ def test_a_reader_of_an_empty_file_sees_an_empty_state_and_leaves_it_empty(tmp_p
 def test_a_reader_never_writes(store: StateStore) -> None:
     store.record(account())
     store.close()
-    before = store.path.read_bytes()
-    with StateReader.open(store.path) as reader:
+    before = store.location.read_bytes()
+    with StateReader.open(store.location) as reader:
         reader.resources()
         reader.digest()
         reader.history()
         assert not hasattr(reader, "record")
-    assert store.path.read_bytes() == before
+    assert store.location.read_bytes() == before
 
 
 def test_the_writer_creates_parent_directories_and_the_current_schema(db_path: Path) -> None:
@@ -119,7 +120,8 @@ def test_a_newer_schema_is_refused(db_path: Path, opener: object) -> None:
     with raw(db_path) as conn:
         conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     with pytest.raises(
-        StateError, match=rf"{db_path}: state schema version \d+ is newer .* upgrade"
+        StateError,
+        match=rf"{db_path}: state schema version \d+ was created by a newer provisioner .* upgrade",
     ):
         opener(db_path)  # type: ignore[operator]
 
@@ -136,7 +138,7 @@ def test_an_unopenable_path_is_a_state_error(tmp_path: Path) -> None:
 
 
 def test_a_reader_sees_commits_made_after_it_opened(store: StateStore) -> None:
-    with StateReader.open(store.path) as reader:
+    with StateReader.open(store.location) as reader:
         store.record(account())
         assert list(reader.resources()) == [account().address]
 

@@ -132,7 +132,7 @@ def test_reading_50000_accounts_returns_every_one_intact(store: StateStore) -> N
         )
         for i in range(50_000)
     )
-    with StateReader.open(store.path) as reader:
+    with StateReader.open(store.location) as reader:
         resources = reader.resources()
     assert len(resources) == 50_000
     assert resources[Address("shop-7", "account", "客服7")].fields["reception_limit"] == 7

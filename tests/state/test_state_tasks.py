@@ -22,7 +22,7 @@ def test_a_task_keeps_the_full_change_and_rebuilds_it(store: StateStore) -> None
     )
     task = store.open_task(change, STEPS, run_id=None, who="li.lei")
 
-    with StateReader.open(store.path) as reader:
+    with StateReader.open(store.location) as reader:
         again = reader.task(task.id)
     assert again == task
     assert (again.id, again.status, again.created_by, again.steps) == (1, "open", "li.lei", STEPS)

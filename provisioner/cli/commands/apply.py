@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from provisioner.apply.executor import ApplyReport, Executor
-from provisioner.apply.identity import current_user, git_commit
+from provisioner.apply.identity import current_user, git_commit, git_dirty
 from provisioner.cli.notifying import tell
 from provisioner.cli.options import format_option, parallelism_option, shop_option
 from provisioner.cli.output import echo, warning
@@ -90,7 +90,12 @@ def command(
             with progress_for(plan.changes) as progress:
                 executor = Executor(store, planned.connectors, progress)
                 report = executor.apply(
-                    plan, who=who, commit=commit, parallelism=parallelism, protected=protected
+                    plan,
+                    who=who,
+                    commit=commit,
+                    dirty=git_dirty(loaded.base_dir),
+                    parallelism=parallelism,
+                    protected=protected,
                 )
             message = _news(loaded, store, report, who, commit)
         finally:
