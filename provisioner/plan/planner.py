@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from provisioner.config.checkout import portable
 from provisioner.config.loader import LoadedConfig
 from provisioner.config.suggest import did_you_mean
 from provisioner.connectors.base import Capabilities, LiveShop
@@ -123,7 +124,7 @@ def make_plan(
         platforms=tuple((name, config.shops[name].platform) for name in shops),
         config_digest=loaded.digest,
         state_digest=observed_digest(state, observed, shops),
-        config_path=str(loaded.source.resolve()),
+        config_path=portable(loaded.source),
         created_at=now.isoformat(timespec="seconds"),
     )
     return _sealed(plan)

@@ -16,6 +16,7 @@ from provisioner.cli.output import echo, warning
 from provisioner.cli.progress import progress_for
 from provisioner.cli.render import rendered
 from provisioner.cli.results import render_results_json, render_results_text, summary_line
+from provisioner.config.checkout import located
 from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.errors import ProvisionerError, UnsafePlanError
 from provisioner.notify.message import Message, opened_message
@@ -67,7 +68,8 @@ def command(
         raise click.UsageError("--format json shows no plan to confirm: pass --auto-approve")
     saved = _read_saved(planfile)
     if config_path is None:
-        config_path = Path(saved.config_path) if saved and saved.config_path else Path(".")
+        # Saved plans name their config relative to the checkout: any clone of it will do.
+        config_path = located(saved.config_path) if saved and saved.config_path else Path(".")
     loaded = load_config(config_path)
     who = current_user()
     with StateStore.open(state_path(loaded)) as store, store.lock(who, "apply", lock_timeout):
