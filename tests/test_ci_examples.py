@@ -50,12 +50,10 @@ def test_the_github_workflow_passes_actionlint() -> None:
 def test_actionlint_really_checks_it(tmp_path: Path) -> None:
     broken = tmp_path / "access.yml"
     text = (CI / "github-actions.yml").read_text(encoding="utf-8")
-    broken.write_text(
-        text.replace("github.event.pull_request.number", "github.event.pull_requestt.numbr")
-    )
+    broken.write_text(text.replace("${{ github.token }}", "${{ github.tokn }}"))
     result = run(tool("actionlint"), "-no-color", str(broken))
     assert result.returncode == 1
-    assert "pull_requestt" in result.stdout
+    assert 'property "tokn" is not defined' in result.stdout, result.stdout
 
 
 def test_the_github_workflow_plans_on_pull_requests_and_applies_from_main_one_at_a_time() -> None:

@@ -25,9 +25,10 @@ def git_commit(directory: Path) -> str | None:
 
 
 def git_dirty(directory: Path) -> bool | None:
-    """Whether the checkout holding `directory` has uncommitted changes to tracked or new
-    files (ignored ones do not count); None outside a git checkout."""
-    status = _git(directory, "status", "--porcelain", "--untracked-files=normal")
+    """Whether tracked files of the checkout holding `directory` have uncommitted changes
+    (new files do not count: a CI job's downloaded plan is no change to the config); None
+    outside a git checkout."""
+    status = _git(directory, "status", "--porcelain", "--untracked-files=no")
     return None if status is None else bool(status.strip())
 
 

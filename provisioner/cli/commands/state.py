@@ -21,12 +21,21 @@ IMPORT_LOCK_WAIT = 0.0
 
 
 @click.group("state")
-def command() -> None:
+@config_option
+@click.pass_context
+def command(ctx: click.Context, config_path: Path) -> None:
     """The state store: what is recorded, the apply history, moving it, the apply lock."""
+    ctx.obj = {**(ctx.obj or {}), "state_config": config_path}
+
+
+def _config(config_path: Path) -> Path:
+    """`-c` after the subcommand, else `-c` after `state`, else the current directory."""
+    given = click.get_current_context().obj or {}
+    return config_path if config_path != Path(".") else given.get("state_config", config_path)
 
 
 def _reader(config_path: Path) -> StateReader:
-    return StateReader.open(state_path(load_config(config_path)))
+    return StateReader.open(state_path(load_config(_config(config_path))))
 
 
 @command.command("list")
@@ -116,7 +125,7 @@ def import_(config_path: Path, file: Path, replace: bool) -> None:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ProvisionerError(f"{file}: cannot read it: {exc}") from None
-    loaded = load_config(config_path)
+    loaded = load_config(_config(config_path))
     with (
         StateStore.open(state_path(loaded)) as store,
         store.lock(current_user(), "state import", IMPORT_LOCK_WAIT),
@@ -130,7 +139,7 @@ def import_(config_path: Path, file: Path, replace: bool) -> None:
 @config_option
 def unlock(config_path: Path) -> None:
     """Release the apply lock left by a process that is gone."""
-    loaded = load_config(config_path)
+    loaded = load_config(_config(config_path))
     with StateStore.open(state_path(loaded)) as store:
         held = store.unlock()
     echo(
