@@ -4,7 +4,8 @@
 port of 127.0.0.1 only (never a fixed port or a shared cluster: several test runs share this
 machine), with a Unix socket inside that directory. PostgreSQL refuses to run as root, so
 under root the directory is handed to the `postgres` user and the server runs as it. The
-cluster skips fsync: it is thrown away. `stop()` stops it and deletes the directory.
+cluster skips fsync (it is thrown away) unless started `durable`, as the benchmark does.
+`stop()` stops it and deletes the directory.
 
 `PROVISIONER_TEST_PG_DSN`, when set, names an existing server to use instead.
 """
@@ -48,17 +49,18 @@ class Cluster:
     port: int
     password: str
     user: str | None  # who runs the server: "postgres" under root, else ourselves
+    durable: bool = False  # the tests skip fsync; a benchmark must not
 
     @property
     def dsn(self) -> str:
         return f"postgresql://{ADMIN}:{self.password}@127.0.0.1:{self.port}/postgres"
 
     @classmethod
-    def start(cls) -> Cluster:
+    def start(cls, *, durable: bool = False) -> Cluster:
         initdb, pg_ctl = find_binary("initdb"), find_binary("pg_ctl")
         user = "postgres" if os.geteuid() == 0 else None
         directory = Path(tempfile.mkdtemp(prefix="provisioner-pg-"))
-        cluster = cls(directory, 0, secrets.token_hex(12), user)
+        cluster = cls(directory, 0, secrets.token_hex(12), user, durable)
         try:
             cluster._own()
             cluster._initdb(initdb)
@@ -101,11 +103,10 @@ class Cluster:
             raise ClusterError(f"initdb failed:\n{result.stdout}{result.stderr}")
 
     def _pg_ctl(self, pg_ctl: str, action: str) -> subprocess.CompletedProcess[str]:
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.directory} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200"
-        )
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.directory} "
+        options += "-c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         args = ["-D", str(self.directory / "data"), "-l", str(self.directory / "server.log")]
         if action == "start":
             args += ["-o", options, "-w", "-t", "30"]

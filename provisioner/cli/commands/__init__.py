@@ -35,7 +35,7 @@ SHORT_HELP = {
     "check": "Exit 1 while a manual task that removes access is past its due time.",
     "import": "Live accounts, roles and groups not yet in the config, as YAML to merge into it.",
     "report": "Every person's permissions on every shop, with risk levels (for access reviews).",
-    "state": "The state store: apply history and the apply lock.",
+    "state": "The state store: what is recorded, the apply history, moving it, the apply lock.",
     "sandbox": "The local emulators of the platforms' APIs (no credentials, no network).",
     "schema": "The JSON Schema editors and CI use to check config files.",
     "completion": "Print the shell completion script for bash, zsh or fish.",
