@@ -6,12 +6,13 @@ added, never renamed or removed. Keys appear in this order::
     format_version  "1"
     digest          "sha256:…" (binds a saved plan to its content; see plan/binding.py)
     summary         {create, update, delete, manual, unchanged}
+    access_delta    [{agent, shop, nickname, permission, risk, direction, reason}]
+                    (first: what a reviewer reads first; critical and high risk first)
     changes         [{address, shop, platform, kind, name, action, execution, reason,
                       fields: [{field, before, after}],
                       key, depends_on, remote_id, agent, meta: [{field, value}]}]
     drift           [{address, shop, kind, name, field, recorded, live}]
     unmanaged       [{address, shop, kind, name, platform, mode, fields: [{field, value}]}]
-    access_delta    [{agent, shop, nickname, permission, risk, direction}]
     warnings        ["…"]
     pending         [{task_id, address, action, summary}]
     unsafe          ["…"] (why apply refuses without --force; empty when safe)
@@ -64,10 +65,10 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
             "manual": summary.manual,
             "unchanged": summary.unchanged,
         },
+        "access_delta": [_access_out(access) for access in plan.access_delta],
         "changes": [change_document(change) for change in plan.changes],
         "drift": [_drift_out(drift) for drift in plan.drift],
         "unmanaged": [_unmanaged_out(item) for item in plan.unmanaged],
-        "access_delta": [_access_out(access) for access in plan.access_delta],
         "warnings": list(plan.warnings),
         "pending": [_pending_out(task) for task in plan.pending],
         "unsafe": list(plan.unsafe),
@@ -191,6 +192,7 @@ def _access_out(access: AccessChange) -> dict[str, Any]:
         "permission": access.permission,
         "risk": access.risk,
         "direction": access.direction,
+        "reason": access.reason,
     }
 
 
@@ -315,6 +317,7 @@ def _access_in(item: _Reader) -> AccessChange:
         permission=item.text("permission"),
         risk=item.text("risk"),
         direction=cast(Direction, item.choice("direction", get_args(Direction))),
+        reason=item.text("reason") if "reason" in item.data else "",
     )
 
 

@@ -39,7 +39,11 @@ class Unmanaged:
 
 @dataclass(frozen=True)
 class AccessChange:
-    """One person gaining or losing one canonical permission on one shop."""
+    """One person gaining or losing one canonical permission through one account.
+
+    `agent` is the person id, or "(unmanaged)" for an account nobody declared; `reason` is
+    why (the account change's reason, or the role template edit that causes it).
+    """
 
     agent: str
     shop: str
@@ -47,6 +51,7 @@ class AccessChange:
     permission: str
     risk: str
     direction: Direction
+    reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 
 from provisioner.config.loader import LoadedConfig
 from provisioner.config.suggest import did_you_mean
-from provisioner.connectors.base import Capabilities, LiveShop
+from provisioner.connectors.base import Capabilities, LiveShop, capability_for
 from provisioner.errors import PlanError
+from provisioner.model import Config
 from provisioner.plan.binding import content_digest
-from provisioner.plan.delta import access_delta
+from provisioner.plan.delta import role_grants, shop_delta, sort_delta
 from provisioner.plan.desired import DesiredState, accounts_by_shop
-from provisioner.plan.model import PendingTask, Plan
+from provisioner.plan.model import AccessChange, PendingTask, Plan
 from provisioner.plan.safety import unsafe_reasons
 from provisioner.plan.shop import ShopInputs, ShopPlan, plan_shop
 from provisioner.plan.temporary import window_notes
@@ -106,15 +107,13 @@ def make_plan(
     }
     changes, pending, task_warnings = _set_aside_pending(changes, open_tasks)
     adopt = [resource for part in parts for resource in part.adopt]
-    touched = _touched_accounts(changes, adopt, recorded_all)
+    delta = _access_delta(config, desired_state, observed, shops, parts, desired_all, changes)
     plan = Plan(
         changes=tuple(changes),
         unchanged=sum(part.unchanged for part in parts),
         drift=tuple(d for part in parts for d in part.drift),
         unmanaged=tuple(u for part in parts for u in part.unmanaged),
-        access_delta=access_delta(
-            touched, recorded_all, _after(recorded_all, desired_all, changes), config
-        ),
+        access_delta=delta,
         pending=tuple(pending),
         warnings=tuple(warnings + [w for part in parts for w in part.warnings] + task_warnings),
         unsafe=tuple(unsafe),
@@ -129,50 +128,41 @@ def make_plan(
     return _sealed(plan)
 
 
-def _touched_accounts(
-    changes: list[Change], adopt: list[Resource], recorded: Mapping[Address, Resource]
-) -> list[Address]:
-    """Accounts whose access this plan changes: changed ones, and holders of a changed role.
-
-    Adopting an unrecorded account changes nobody's access, so it is not in the delta.
-    """
-    changed_roles = {
-        (c.address.shop, c.address.name)
-        for c in changes
-        if c.address.kind == "role" and any(f.field == "permissions" for f in c.fields)
-    }
-    touched = {c.address for c in changes if c.address.kind == "account"}
-    for resource in adopt:
-        roles = resource.get("roles")
-        holds_changed = isinstance(roles, tuple) and any(
-            (resource.address.shop, role) in changed_roles for role in roles
-        )
-        if resource.address in recorded and (holds_changed or _meta_changed(resource, recorded)):
-            touched.add(resource.address)
-    return sorted(a for a in touched if a.kind == "account")
-
-
-def _meta_changed(resource: Resource, recorded: Mapping[Address, Resource]) -> bool:
-    before = recorded[resource.address]
-    return before.get("permissions") != resource.get("permissions") or before.get(
-        "agent"
-    ) != resource.get("agent")
-
-
-def _after(
-    recorded: Mapping[Address, Resource], desired: Mapping[Address, Resource], changes: list[Change]
-) -> dict[Address, Resource]:
-    """Each account as it will be once the plan is applied: as declared, or gone."""
-    after = dict(recorded)
-    after.update((a, r) for a, r in desired.items() if a.kind == "account")
+def _access_delta(
+    config: Config,
+    desired_state: DesiredState,
+    observed: Observed,
+    shops: Sequence[str],
+    parts: Sequence[ShopPlan],
+    desired: Mapping[Address, Resource],
+    changes: Sequence[Change],
+) -> tuple[AccessChange, ...]:
+    """Every account's gains and losses, from what it holds now to what it will hold."""
+    by_shop: dict[str, list[Change]] = {}
     for change in changes:
-        if change.address.kind == "account" and (
-            change.action == "delete" or change.address not in desired
-        ):
-            after[change.address] = Resource(
-                change.address, {"status": "disabled", **dict(change.meta)}
-            )
-    return after
+        by_shop.setdefault(change.address.shop, []).append(change)
+    delta: list[AccessChange] = []
+    for name, part in zip(shops, parts, strict=True):
+        shop = config.shops[name]
+        if shop.retired:
+            continue
+        wanted = {a: r for a, r in desired.items() if a.shop == name}
+        shop_changes = by_shop.get(name, [])
+        roles_managed = capability_for(observed.capabilities[name], "role").managed
+        grants = role_grants(
+            shop.platform,
+            roles_managed,
+            part.current,
+            wanted,
+            shop_changes,
+            desired_state.bindings(shop.platform),
+        )
+        accounts = sorted(
+            {a for a in part.current if a.kind == "account"}
+            | {a for a in wanted if a.kind == "account"}
+        )
+        delta += shop_delta(accounts, part.current, wanted, shop_changes, grants, config)
+    return sort_delta(delta)
 
 
 def _set_aside_pending(

@@ -52,6 +52,9 @@ class ShopPlan:
     forget: list[Address] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     existing_accounts: int = 0  # recorded or live: what safety percentages are taken of
+    # Every account and role that exists, as it is now (live overlaid on recorded): the
+    # "before" of the access delta.
+    current: dict[Address, Resource] = field(default_factory=dict)
 
 
 def plan_shop(inputs: ShopInputs) -> ShopPlan:
@@ -81,11 +84,17 @@ class _KindPlanner:
         self.recorded = _by_kind(inputs.recorded, kind)
         self.listed = kind in inputs.live.listed
         self.live = _by_kind(inputs.live.resources, kind) if self.listed else {}
+        self.now: dict[Address, Resource] = {}
 
     def run(self) -> None:
         existing = set(self.recorded) | set(self.live)
         if self.kind == "account":
             self.out.existing_accounts = len(existing)
+        for address in existing:
+            now = self._read_current(address)
+            if now is not None:
+                self.now[address] = now
+        self.out.current.update(self.now)
         if self.listed:
             self._drift()
         for address, wanted in self.desired.items():
@@ -98,6 +107,9 @@ class _KindPlanner:
         return address.kind == "account" and address.name in self.inputs.protected
 
     def current(self, address: Address) -> Resource | None:
+        return self.now.get(address)
+
+    def _read_current(self, address: Address) -> Resource | None:
         recorded = self.recorded.get(address)
         if not self.listed:
             return recorded
