@@ -18,7 +18,7 @@ from typing import Literal
 from provisioner.apply.recording import recorded_after
 from provisioner.connectors.base import Connector, ShopWriter
 from provisioner.connectors.steps import manual_steps
-from provisioner.errors import CallTimeoutError, ConnectorError
+from provisioner.errors import CallTimeoutError, ConnectorError, UnsafePlanError
 from provisioner.plan.model import Plan
 from provisioner.resources import Address, Change, Resource
 from provisioner.state import StateStore
@@ -73,8 +73,15 @@ class Executor:
         commit: str | None,
         parallelism: int = 4,
         protected: Mapping[str, Iterable[str]] | None = None,
+        force: bool = False,
     ) -> ApplyReport:
-        """Carry `plan` out; `protected` (shop -> nicknames, from the config) is recorded first."""
+        """Carry `plan` out; `protected` (shop -> nicknames, from the config) is recorded first.
+
+        An unsafe plan (over a safety threshold) raises UnsafePlanError unless `force`: the
+        library refuses it, whoever calls it.
+        """
+        if plan.unsafe and not force:
+            raise UnsafePlanError("refusing an unsafe plan: " + "; ".join(plan.unsafe))
         run_id = self.store.begin_run(who, commit, plan.digest)
         try:
             report = self._run(run_id, plan, protected or {}, parallelism)
@@ -124,6 +131,14 @@ class Executor:
         change: Change,
         done: Mapping[str, Outcome],
     ) -> Outcome:
+        if change.execution == "api":
+            task = next(
+                (self.open_before[k] for k in change.depends_on if k in self.open_before), None
+            )
+            if task is not None:  # opened by an earlier apply, not done yet: the API waits
+                message = f"waits for manual task #{task}, still open"
+                self.store.record_result(run_id, change, "skipped", message)
+                return Outcome(change, "skipped", message)
         blocker = next(
             (done[key] for key in change.depends_on if key in done and done[key].status != "ok"),
             None,

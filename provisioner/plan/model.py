@@ -15,6 +15,7 @@ from provisioner.resources import Address, Change, FieldValue, Resource
 
 Direction = Literal["gain", "loss"]
 UnmanagedMode = Literal["report", "remove", "ignore"]
+Offboarding = Literal["delete", "disable"]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from provisioner.config.loader import LoadedConfig
 from provisioner.config.suggest import did_you_mean
 from provisioner.connectors.base import Capabilities, LiveShop, capability_for
-from provisioner.errors import PlanError
+from provisioner.errors import ConfigError, PlanError
 from provisioner.model import Config
 from provisioner.plan.binding import content_digest
 from provisioner.plan.delta import role_grants, shop_delta, sort_delta
@@ -20,6 +20,7 @@ from provisioner.plan.model import AccessChange, PendingTask, Plan
 from provisioner.plan.safety import unsafe_reasons
 from provisioner.plan.shop import ShopInputs, ShopPlan, plan_shop
 from provisioner.plan.temporary import window_notes
+from provisioner.platforms import descriptor
 from provisioner.resources import Address, Change, Resource
 from provisioner.state import StateReader, Task
 
@@ -64,8 +65,13 @@ def make_plan(
     parts: list[ShopPlan] = []
     warnings: list[str] = list(temporary.notes)
     desired_all: dict[Address, Resource] = {}
-    unsafe: list[str] = []
     people = frozenset(config.agents)
+    previously = {agent_id: agent.previously for agent_id, agent in config.agents.items()}
+    handovers: dict[str, dict[str, str]] = {}
+    for agent in config.agents.values():
+        for account in agent.accounts:
+            if account.handover_from:
+                handovers.setdefault(account.shop, {})[account.nickname] = account.handover_from
     desired_state = DesiredState(config, now)
     for name in shops:
         shop = config.shops[name]
@@ -97,15 +103,19 @@ def make_plan(
             shop.unmanaged,
             people,
             temporary.ended.get(name, {}),
+            shop.offboarding,
+            handovers.get(name, {}),
+            previously,
+            descriptor(shop.platform).handover,
         )
-        part = plan_shop(inputs)
-        unsafe += unsafe_reasons(name, part.existing_accounts, part.changes, config.settings.safety)
-        parts.append(part)
+        parts.append(plan_shop(inputs))
+    _refuse_problems(loaded, shops, parts)
     changes = [change for part in parts for change in part.changes]
     open_tasks = {
         key: task for key, task in state.open_tasks_by_key().items() if task.address.shop in shops
     }
     changes, pending, task_warnings = _set_aside_pending(changes, open_tasks)
+    unsafe = _unsafe(config, shops, parts, changes, recorded_by_shop)
     adopt = [resource for part in parts for resource in part.adopt]
     delta = _access_delta(config, desired_state, observed, shops, parts, desired_all, changes)
     plan = Plan(
@@ -126,6 +136,51 @@ def make_plan(
         created_at=now.isoformat(timespec="seconds"),
     )
     return _sealed(plan)
+
+
+def _unsafe(
+    config: Config,
+    shops: Sequence[str],
+    parts: Sequence[ShopPlan],
+    changes: Sequence[Change],
+    recorded: Mapping[str, Mapping[Address, Resource]],
+) -> list[str]:
+    """Safety per shop, over what apply will do (tasks still open from before are not counted)."""
+    by_shop: dict[str, list[Change]] = {}
+    for change in changes:
+        by_shop.setdefault(change.address.shop, []).append(change)
+    reasons = []
+    for name, part in zip(shops, parts, strict=True):
+        reasons += unsafe_reasons(
+            name,
+            part.existing_accounts,
+            by_shop.get(name, []),
+            config.settings.safety,
+            recorded.get(name, {}),
+        )
+    return reasons
+
+
+def _refuse_problems(loaded: LoadedConfig, shops: Sequence[str], parts: Sequence[ShopPlan]) -> None:
+    """Every account that cannot be planned (an undeclared or impossible handover), at once."""
+    problems = [(name, p) for name, part in zip(shops, parts, strict=True) for p in part.problems]
+    if not problems:
+        return
+    places = {
+        (account.shop, account.nickname): ("agents", agent_id, "accounts", index)
+        for agent_id, agent in loaded.config.agents.items()
+        for index, account in enumerate(agent.accounts)
+    }
+    raise ConfigError(
+        loaded.diagnostic(
+            (
+                *places[shop, problem.nickname],
+                "handover_from" if problem.at_handover else "nickname",
+            ),
+            problem.message,
+        )
+        for shop, problem in problems
+    )
 
 
 def _access_delta(

@@ -90,7 +90,12 @@ def command(
             with progress_for(plan.changes) as progress:
                 executor = Executor(store, planned.connectors, progress)
                 report = executor.apply(
-                    plan, who=who, commit=commit, parallelism=parallelism, protected=protected
+                    plan,
+                    who=who,
+                    commit=commit,
+                    parallelism=parallelism,
+                    protected=protected,
+                    force=force,
                 )
             message = _news(loaded, store, report, who, commit)
         finally:
