@@ -26,14 +26,17 @@ def unsafe_reasons(
         return []
     removed: set[str] = set()
     updated: set[str] = set()
+    created: set[str] = set()
     for change in changes:
         if change.address.kind != "account":
             continue
-        if change.action == "delete" or change.after().get("status") == "disabled":
+        if change.action == "create":
+            created.add(change.address.name)  # its manual part is the same create
+        elif change.action == "delete" or change.after().get("status") == "disabled":
             removed.add(change.address.name)
         elif change.action == "update" and not _completes_create(change, recorded or {}):
             updated.add(change.address.name)
-    updated -= removed
+    updated -= removed | created
     reasons = []
     for verb, names, limit in (
         ("delete or disable", removed, safety.max_delete_percent),
