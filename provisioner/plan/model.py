@@ -66,6 +66,17 @@ class PendingTask:
 
 
 @dataclass(frozen=True)
+class ProtectedNames:
+    """A shop whose protected names apply records differently from the state: `names` is what
+    it records, `added` and `removed` the difference (a removed name is managed from then on)."""
+
+    shop: str
+    names: tuple[str, ...]
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Summary:
     create: int
     update: int
@@ -99,6 +110,8 @@ class Plan:
     unsafe: tuple[str, ...] = ()
     adopt: tuple[Resource, ...] = ()
     forget: tuple[Address, ...] = ()
+    protect: tuple[ProtectedNames, ...] = ()
+    steps: tuple[tuple[str, tuple[str, ...]], ...] = ()
     platforms: tuple[tuple[str, str], ...] = ()
     config_digest: str = ""
     state_digest: str = ""
@@ -114,6 +127,15 @@ class Plan:
         return Summary(
             actions["create"], actions["update"], actions["delete"], manual, self.unchanged
         )
+
+    @cached_property
+    def steps_by_key(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.steps)
+
+    @property
+    def has_bookkeeping(self) -> bool:
+        """Apply also records something without changing any platform (adopt, forget, protect)."""
+        return bool(self.adopt or self.forget or self.protect)
 
     @property
     def has_changes(self) -> bool:

@@ -16,7 +16,7 @@ from provisioner.model import Config
 from provisioner.plan.binding import content_digest
 from provisioner.plan.delta import role_grants, shop_delta, sort_delta
 from provisioner.plan.desired import DesiredState, accounts_by_shop
-from provisioner.plan.model import AccessChange, PendingTask, Plan
+from provisioner.plan.model import AccessChange, PendingTask, Plan, ProtectedNames
 from provisioner.plan.safety import unsafe_reasons
 from provisioner.plan.shop import ShopInputs, ShopPlan, plan_shop
 from provisioner.plan.temporary import window_notes
@@ -63,6 +63,7 @@ def make_plan(
     for address, resource in recorded_all.items():
         recorded_by_shop.setdefault(address.shop, {})[address] = resource
     parts: list[ShopPlan] = []
+    protect: list[ProtectedNames] = []
     warnings: list[str] = list(temporary.notes)
     desired_all: dict[Address, Resource] = {}
     people = frozenset(config.agents)
@@ -86,7 +87,10 @@ def make_plan(
         warnings += observed.live[name].warnings
         desired = desired_state.shop(name, observed.capabilities[name], by_shop.get(name, []))
         desired_all.update(desired.resources)
-        protected = frozenset(shop.protected) | state.protected(name)
+        recorded_protected = state.protected(name)
+        protected = frozenset(shop.protected) | recorded_protected
+        if frozenset(shop.protected) != recorded_protected:
+            protect.append(_protected_names(name, shop.protected, recorded_protected))
         for nickname in sorted(protected - frozenset(shop.protected)):
             warnings.append(
                 f"{name}/account/{nickname}: removed from `protected`; still protected in this plan, "
@@ -129,6 +133,7 @@ def make_plan(
         unsafe=tuple(unsafe),
         adopt=tuple(adopt),
         forget=tuple(address for part in parts for address in part.forget),
+        protect=tuple(protect),
         platforms=tuple((name, config.shops[name].platform) for name in shops),
         config_digest=loaded.digest,
         state_digest=observed_digest(state, observed, shops),
@@ -136,6 +141,15 @@ def make_plan(
         created_at=now.isoformat(timespec="seconds"),
     )
     return _sealed(plan)
+
+
+def _protected_names(
+    shop: str, declared: Sequence[str], recorded: frozenset[str]
+) -> ProtectedNames:
+    names = frozenset(declared)
+    return ProtectedNames(
+        shop, tuple(sorted(names)), tuple(sorted(names - recorded)), tuple(sorted(recorded - names))
+    )
 
 
 def _unsafe(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from provisioner.config.heap import paused_gc
 from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.connectors.base import Connector
+from provisioner.connectors.steps import manual_steps
 from provisioner.errors import PlanError, StateError
 from provisioner.plan.model import Plan
 from provisioner.plan.planner import Observed, make_plan, select_shops
@@ -87,4 +88,14 @@ def _plan_with(
         capabilities = {name: live[name].degrade(c.capabilities) for name, c in connectors.items()}
         observed = Observed(capabilities, live)
         plan = make_plan(loaded, state, observed, selected)
-    return Planned(loaded, plan, connectors)
+    return Planned(loaded, with_steps(plan, connectors), connectors)
+
+
+def with_steps(plan: Plan, connectors: Mapping[str, Connector]) -> Plan:
+    """The plan with each manual change's back-office steps, as its task will show them."""
+    steps = tuple(
+        (change.key, manual_steps(connectors[change.address.shop].context, change))
+        for change in plan.changes
+        if change.execution == "manual" and change.address.shop in connectors
+    )
+    return replace(plan, steps=steps)

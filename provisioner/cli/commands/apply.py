@@ -86,16 +86,10 @@ def command(
                     echo(render_results_json(None, {}, planned.plan.digest), nl=False)
                 return
             commit = git_commit(loaded.base_dir)
-            protected = {name: loaded.config.shops[name].protected for name in _shops_of(plan)}
             with progress_for(plan.changes) as progress:
                 executor = Executor(store, planned.connectors, progress)
                 report = executor.apply(
-                    plan,
-                    who=who,
-                    commit=commit,
-                    parallelism=parallelism,
-                    protected=protected,
-                    force=force,
+                    plan, who=who, commit=commit, parallelism=parallelism, force=force
                 )
             message = _news(loaded, store, report, who, commit)
         finally:
@@ -159,7 +153,7 @@ def _reviewed(
         check_matches(saved, fresh, planfile)
     elif show:
         echo(rendered(plan, "text"), nl=False)
-    if not (plan.changes or plan.adopt or plan.forget):
+    if not (plan.changes or plan.has_bookkeeping):
         return None
     if plan.unsafe and not force:
         raise UnsafePlanError("refusing an unsafe plan: " + "; ".join(plan.unsafe))
