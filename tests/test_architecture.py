@@ -43,6 +43,7 @@ QUARANTINE = {
     "jsonschema": ("provisioner/config/schema.py",),
     "click": ("provisioner/cli/",),
     "httpx": ("provisioner/connectors/http.py", "provisioner/notify/webhook.py"),
+    "jinja2": ("provisioner/render/html.py",),
 }
 
 

@@ -49,6 +49,12 @@ class RoleGrants:
     # holds the template's permissions too.
     bound: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
 
+    def knows(self, role: str) -> bool:
+        """Whether what `role` grants now is known (a role made by hand may not be)."""
+        if self.roles_managed:
+            return role in self.before
+        return role in self.native or any(role in needed for needed, _ in self.bound)
+
     def granted(self, roles: FieldValue, *, after: bool) -> frozenset[str]:
         names = roles if isinstance(roles, tuple) else ()
         table = self.native if not self.roles_managed else (self.after if after else self.before)

@@ -49,9 +49,32 @@ def select_shops(loaded: LoadedConfig, state: StateReader, only: Sequence[str] =
     return sorted(only) if only else sorted(config.shops)
 
 
+@dataclass
+class Parts:
+    """Every shop planned on its own (`shops` and `parts` in step), before they are merged."""
+
+    shops: Sequence[str]
+    parts: list[ShopPlan]
+    desired_state: DesiredState
+    desired: dict[Address, Resource]
+    recorded: dict[str, dict[Address, Resource]]
+    protect: list[ProtectedNames]
+    warnings: list[str]
+    now: datetime
+
+
 def make_plan(
     loaded: LoadedConfig, state: StateReader, observed: Observed, shops: Sequence[str]
 ) -> Plan:
+    found = plan_parts(loaded, state, observed, shops)
+    _refuse_problems(loaded, shops, found.parts)
+    return _merged(loaded, state, observed, found)
+
+
+def plan_parts(
+    loaded: LoadedConfig, state: StateReader, observed: Observed, shops: Sequence[str]
+) -> Parts:
+    """Each shop's plan, with its problems (a refused handover) left for the caller to judge."""
     config = loaded.config
     now = datetime.now(UTC)
     by_shop = accounts_by_shop(config)
@@ -113,7 +136,17 @@ def make_plan(
             descriptor(shop.platform).handover,
         )
         parts.append(plan_shop(inputs))
-    _refuse_problems(loaded, shops, parts)
+    return Parts(shops, parts, desired_state, desired_all, recorded_by_shop, protect, warnings, now)
+
+
+def _merged(loaded: LoadedConfig, state: StateReader, observed: Observed, found: Parts) -> Plan:
+    config, shops, parts = loaded.config, found.shops, found.parts
+    desired_state, desired_all, recorded_by_shop = (
+        found.desired_state,
+        found.desired,
+        found.recorded,
+    )
+    protect, warnings = found.protect, found.warnings
     changes = [change for part in parts for change in part.changes]
     open_tasks = {
         key: task for key, task in state.open_tasks_by_key().items() if task.address.shop in shops
@@ -138,7 +171,7 @@ def make_plan(
         config_digest=loaded.digest,
         state_digest=observed_digest(state, observed, shops),
         config_path=str(loaded.source.resolve()),
-        created_at=now.isoformat(timespec="seconds"),
+        created_at=found.now.isoformat(timespec="seconds"),
     )
     return _sealed(plan)
 

@@ -29,7 +29,7 @@ FAMILY = {"tm": "top", "ks": "kuaishou"}
 
 def manager(shop: str, **extra: Any) -> dict[str, Any]:
     account = {"shop": shop, "nickname": "小张", "roles": ["shop-manager"]}
-    people = {"zhang.san": agent("张三", account, **extra)}
+    people = {"zhang.san": agent("张三", account, phone="13800000001", **extra)}
     return config({"tm": dict(TMALL), "ks": dict(KUAISHOU)}, people, roles=ROLES)
 
 
@@ -79,7 +79,13 @@ def test_a_role_granted_by_hand_and_taken_back_is_a_loss(project: Project) -> No
     project.write(
         config(
             {"ks": dict(KUAISHOU)},
-            {"li.si": agent("李四", {"shop": "ks", "nickname": "小李", "roles": ["presales"]})},
+            {
+                "li.si": agent(
+                    "李四",
+                    {"shop": "ks", "nickname": "小李", "roles": ["presales"]},
+                    phone="13800000002",
+                )
+            },
             roles=ROLES,
         )
     )

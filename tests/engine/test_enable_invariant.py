@@ -57,7 +57,8 @@ def _shops() -> dict[str, Any]:
 
 
 def _person(shop: str, i: int, role: str, **extra: Any) -> dict[str, Any]:
-    return agent(f"员工{i}", {"shop": shop, "nickname": f"{shop}{i:02d}", "roles": [role], **extra})
+    account = {"shop": shop, "nickname": f"{shop}{i:02d}", "roles": [role], **extra}
+    return agent(f"员工{i}", account, phone=f"138000000{i:02d}")
 
 
 def violations(project: Project) -> list[str]:

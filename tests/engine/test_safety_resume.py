@@ -32,6 +32,7 @@ def team(count: int = COUNT) -> dict[str, Any]:
         f"p{i}": agent(
             f"员工{i}",
             {"shop": "ks", "nickname": f"ks{i}", "roles": ["presales"], "reception_limit": 50},
+            phone=f"138000000{i:02d}",
         )
         for i in range(count)
     }

@@ -26,6 +26,7 @@ TOP_KEYS = [
     "unsafe",
     "adopt",
     "forget",
+    "protect",
     "platforms",
     "config_digest",
     "state_digest",
@@ -47,6 +48,7 @@ CHANGE_KEYS = [  # DESIGN §5's order, then the keys a saved plan needs
     "remote_id",
     "agent",
     "meta",
+    "steps",
 ]
 
 
