@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from devtools import Browser
 from engine_project import Project, agent, config, manual_shop
 from headless import by_id, dump_dom, parse, visible
 from sandbox_office import KUAISHOU, TMALL, create_by_hand, office
@@ -130,3 +132,43 @@ def test_the_html_report_works_in_a_browser(shops: Project, tmp_path: Path) -> N
     assert {r.children[1].text for r in visible(ks, "tr", "account-row")} == {"小王", "路人"}
     headers = [c.text for c in ks if c.tag == "th" and "data-shop" in c.attrs and not c.hidden]
     assert headers == ["ks"]
+
+
+SEEN = """Array.from(document.querySelectorAll('tr.account-row'))
+  .filter(row => row.offsetParent !== null).map(row => row.cells[1].textContent)"""
+
+
+def pick(browser: Browser, control: str, value: str) -> None:
+    """Choose an option of a filter, as a person does: the select changes and says so."""
+    browser.evaluate(
+        f"(() => {{ const s = document.getElementById({json.dumps(control)}); "
+        f"s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change', {{bubbles: true}})); }})()"
+    )
+
+
+def test_a_person_using_the_filters_sees_only_what_they_picked(
+    shops: Project, tmp_path: Path
+) -> None:
+    shops.ok("report", "--format", "html", "--out", "report.html")
+    browser = Browser(tmp_path / "cdp-profile")
+    try:
+        browser.open((shops.root / "report.html").resolve().as_uri())
+        assert sorted(browser.evaluate(SEEN)) == sorted(n for _, n in live_accounts(shops))
+        pick(browser, "risk", "critical")
+        assert browser.evaluate(SEEN) == ["路人"]
+        assert browser.evaluate("document.getElementById('shown').textContent") == (
+            "1 of 5 accounts shown"
+        )
+        assert browser.evaluate("location.hash") == "#risk=critical"
+        pick(browser, "risk", "")
+        pick(browser, "shop", "tm")
+        assert sorted(browser.evaluate(SEEN)) == ["丽丽", "小王"]
+        pick(browser, "status", "disabled")
+        assert browser.evaluate(SEEN) == ["丽丽"]
+        matrix = browser.evaluate(
+            """Array.from(document.querySelectorAll('#matrix tbody tr'))
+              .filter(row => row.offsetParent !== null).map(row => row.dataset.person)"""
+        )
+        assert matrix == ["sun.li"]
+    finally:
+        browser.close()
