@@ -173,6 +173,11 @@ class Shop(Strict):
         description="Requests per second for this shop's app key (default: per platform)",
     )
     unmanaged: Literal["report", "remove", "ignore"] = "report"
+    offboarding: Literal["delete", "disable"] = Field(
+        "delete",
+        description="An account no longer declared: delete it (where the API can only disable, "
+        "disable it at once and open a task to delete it), or only disable it",
+    )
     protected: Names = Field((), description="Nicknames never modified or deleted")
     groups: dict[str, Group] = {}
     retired: bool = Field(False, description="The shop is gone: forget its recorded resources")
@@ -214,6 +219,12 @@ class Account(Strict):
     )
     expires: str | None = Field(
         None, description='Offboarded after: "2026-06-30" (end of that day) or "2026-06-30 18:00"'
+    )
+    handover_from: str | None = Field(
+        None,
+        min_length=1,
+        description="Person id of the previous holder of this account: hand it over (reset "
+        "first) instead of refusing a name recorded as someone else's",
     )
 
 

@@ -37,8 +37,9 @@ FIELDS: Mapping[ResourceKind, tuple[str, ...]] = {
 }
 
 # Bookkeeping kept with a recorded account, never sent to a platform nor diffed: whose account it
-# is and which canonical permissions it granted when last applied (for the access delta).
-META_FIELDS = ("agent", "permissions")
+# is, which canonical permissions it granted when last applied, and when its holder left (the
+# time the change that removed them was done; a plan sets it to "" and apply fills it in).
+META_FIELDS = ("agent", "permissions", "left")
 
 # Apply order within a shop: roles before the accounts that use them, accounts before the
 # groups that list them; deletions run in the reverse order.

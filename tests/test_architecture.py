@@ -44,6 +44,7 @@ QUARANTINE = {
     "click": ("provisioner/cli/",),
     "httpx": ("provisioner/connectors/http.py", "provisioner/notify/webhook.py"),
     "psycopg": ("provisioner/state/postgres.py",),
+    "jinja2": ("provisioner/render/html.py",),
 }
 
 

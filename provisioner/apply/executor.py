@@ -18,7 +18,7 @@ from typing import Literal
 from provisioner.apply.recording import recorded_after
 from provisioner.connectors.base import Connector, ShopWriter
 from provisioner.connectors.steps import manual_steps
-from provisioner.errors import CallTimeoutError, ConnectorError
+from provisioner.errors import CallTimeoutError, ConnectorError, UnsafePlanError
 from provisioner.plan.model import Plan
 from provisioner.resources import Address, Change, Resource
 from provisioner.state import StateStore
@@ -63,6 +63,7 @@ class Executor:
         self.progress = progress or (lambda outcome: None)
         self.recorded: dict[Address, Resource] = {}
         self.open_before: dict[str, int] = {}
+        self.steps: dict[str, tuple[str, ...]] = {}
         self._mutex = threading.Lock()
 
     def apply(
@@ -74,10 +75,19 @@ class Executor:
         parallelism: int = 4,
         protected: Mapping[str, Iterable[str]] | None = None,
         dirty: bool | None = None,
+        force: bool = False,
     ) -> ApplyReport:
-        """Carry `plan` out; `protected` (shop -> nicknames, from the config) is recorded first.
+        """Carry `plan` out. First it records what the plan lists without changing a platform:
+        protected names (`plan.protect`, or `protected`: shop -> nicknames), adopted resources,
+        forgotten records. A manual change opens a task with the steps computed at plan time.
+        `commit` and `dirty` (uncommitted changes in the checkout) go into the history.
 
-        `commit` and `dirty` (uncommitted changes in the checkout) go into the history."""
+        An unsafe plan (over a safety threshold) raises UnsafePlanError unless `force`: the
+        library refuses it, whoever calls it.
+        """
+        if plan.unsafe and not force:
+            raise UnsafePlanError("refusing an unsafe plan: " + "; ".join(plan.unsafe))
+        self.steps = plan.steps_by_key
         run_id = self.store.begin_run(who, commit, plan.digest, dirty=dirty)
         try:
             report = self._run(run_id, plan, protected or {}, parallelism)
@@ -92,8 +102,10 @@ class Executor:
     def _run(
         self, run_id: int, plan: Plan, protected: Mapping[str, Iterable[str]], parallelism: int
     ) -> ApplyReport:
-        for shop, names in protected.items():
-            self.store.set_protected(shop, names)
+        for names in plan.protect:
+            self.store.set_protected(names.shop, names.names)
+        for shop, extra in protected.items():
+            self.store.set_protected(shop, extra)
         self.recorded = self.store.resources()
         self.open_before = {key: task.id for key, task in self.store.open_tasks_by_key().items()}
         self.store.record_many(plan.adopt)
@@ -127,6 +139,14 @@ class Executor:
         change: Change,
         done: Mapping[str, Outcome],
     ) -> Outcome:
+        if change.execution == "api":
+            task = next(
+                (self.open_before[k] for k in change.depends_on if k in self.open_before), None
+            )
+            if task is not None:  # opened by an earlier apply, not done yet: the API waits
+                message = f"waits for manual task #{task}, still open"
+                self.store.record_result(run_id, change, "skipped", message)
+                return Outcome(change, "skipped", message)
         blocker = next(
             (done[key] for key in change.depends_on if key in done and done[key].status != "ok"),
             None,
@@ -159,7 +179,7 @@ class Executor:
     def _open_task(
         self, run_id: int, connector: Connector, change: Change, done: Mapping[str, Outcome]
     ) -> Outcome:
-        steps = manual_steps(connector.context, change)
+        steps = self.steps.get(change.key) or manual_steps(connector.context, change)
         task = self.store.open_task(change, steps, run_id, waits_for=self._waits_for(change, done))
         self.store.record_result(run_id, change, "task_opened", f"task #{task.id}")
         return Outcome(change, "task_opened", f"task #{task.id}", task.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from provisioner.resources import Change, Resource
 
 
@@ -13,7 +15,12 @@ def recorded_after(
         return None
     fields = dict(previous.fields) if previous is not None else {}
     fields.update(change.after())
-    fields.update(dict(change.meta))
+    meta = dict(change.meta)
+    fields.update(meta)
+    if meta.get("left") == "":  # the plan asks for the time its holder's access was removed
+        fields["left"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    elif "agent" in meta:  # declared for someone: held, whatever left before
+        fields.pop("left", None)
     known_id = (
         remote_id or change.remote_id or (previous.remote_id if previous is not None else None)
     )

@@ -81,6 +81,7 @@ class Checker:
         rules = (
             self.settings, self.shops, self.roles, self.schedules, self.accounts,
             self.nicknames, self.renames, self.policies, self.unmapped, self.windows,
+            self.handovers,
         )  # fmt: skip
         return [finding for rule in rules for finding in rule()]
 
@@ -220,6 +221,45 @@ class Checker:
                 if first is not loc:
                     yield Finding(loc, _claimed(account, agent_id, first), related=first)
         yield from self._role_names()
+
+    def handovers(self) -> Iterator[Finding]:
+        """`handover_from`: a platform that can reset accounts, and a holder who let go of it."""
+        for agent_id, agent in self.config.agents.items():
+            for index, account in enumerate(agent.accounts):
+                old = account.handover_from
+                if old is None:
+                    continue
+                loc: Loc = ("agents", agent_id, "accounts", index, "handover_from")
+                shop = self.config.shops.get(account.shop)
+                if old == agent_id or old in agent.previously:
+                    yield Finding(loc, f"{old} is this person: a handover needs another person")
+                elif (kept := self._kept(old, account)) is not None:
+                    first = ("agents", old, "accounts", kept)
+                    message = (
+                        f"{old} still holds {account.shop}/{account.nickname} ({{related}}): "
+                        f"remove it from {old} first"
+                    )
+                    yield Finding(loc, message, related=first)
+                if shop is not None and not descriptor(shop.platform).handover:
+                    message = (
+                        f"{shop.platform} cannot reset an account for a new person (password, "
+                        "phone binding), so it cannot be handed over: give the new person "
+                        "another nickname"
+                    )
+                    yield Finding(loc, message)
+
+    def _kept(self, agent_id: str, account: Account) -> int | None:
+        """The index of `agent_id`'s declaration of the same shop and nickname, if any."""
+        agent = self.config.agents.get(agent_id)
+        accounts = agent.accounts if agent is not None else ()
+        return next(
+            (
+                index
+                for index, mine in enumerate(accounts)
+                if (mine.shop, mine.nickname) == (account.shop, account.nickname)
+            ),
+            None,
+        )
 
     def _role_names(self) -> Iterator[Finding]:
         used_on: dict[tuple[str, str], str] = {}  # (role, platform) -> first shop using it

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,15 @@ class LoadedConfig:
     warnings: tuple[Diagnostic, ...]
     digest: str
     source: Path = Path(".")  # the file or directory as given: what a saved plan reloads
+    # Where a path of the merged config was written, for errors found after loading (plan).
+    place: Callable[[Loc, bool], tuple[str, int, int]] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def diagnostic(self, loc: Loc, message: str, *, at_key: bool = False) -> Diagnostic:
+        """An error about the config at `loc`, as `FILE:LINE:COL: dotted.path: message`."""
+        name, line, col = self.place(loc, at_key) if self.place else ("<config>", 1, 1)
+        return Diagnostic(name, line, col, dotted(loc), message)
 
 
 @dataclass
@@ -74,7 +83,15 @@ def load_config(path: Path) -> LoadedConfig:
     if diagnostics or config is None:
         raise ConfigError(diagnostics)
     warnings = tuple(sorted(d for d in findings if d.severity == "warning"))
-    return LoadedConfig(config, tuple(files), root, warnings, digest, path)
+    return LoadedConfig(
+        config,
+        tuple(files),
+        root,
+        warnings,
+        digest,
+        path,
+        lambda loc, at_key: locator.place(loc, at_key=at_key),
+    )
 
 
 def discover(path: Path) -> list[Path]:

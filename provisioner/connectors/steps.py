@@ -46,6 +46,13 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "Set {word} to exactly: {roles}; untick any other.",
     ),
     "acct_status": ("账号状态设为「{verb}」。", "Set the account status: {verb}."),
+    "acct_reset": (
+        "为新持有人 {holder} 重置此账号：设置至少 6 位的新密码并当面交给本人；解绑原持有人的手机，"
+        "绑定新持有人本人的手机号（换绑手机）。此处不要启用账号。",
+        "Reset this account for its new holder {holder}: set a new password of at least 6 "
+        "characters and give it to them in person; unbind the previous holder's phone and bind "
+        "the new holder's own phone (换绑手机). Do not enable the account here.",
+    ),
     "confirm": ("点击「确认创建」。", "Click 确认创建 (confirm)."),
     "save": ("点击「保存」。", "Save (保存)."),
     "service": (
@@ -137,6 +144,8 @@ def _account_steps(
         return [words("acct_delete", menu=office.accounts, name=name)]
     creating = change.action == "create"
     on_page = []  # what the account's own page sets
+    if "agent" in after:  # a handover's reset (provisioner.plan.handover)
+        on_page.append(words("acct_reset", holder=words.value("agent", after["agent"])))
     if "roles" in after:
         on_page.append(
             words("acct_roles", word=office.role_word, roles=words.names(after["roles"]))

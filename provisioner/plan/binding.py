@@ -3,8 +3,8 @@
 A saved plan travels from the job that planned it (a pull request's) to the job that applies it
 as a file anyone with access to the artifact can edit. So the digest covers everything apply acts
 on or decides by: the config and observed-state digests, the shops, every change in full, the
-adopt and forget lists and the safety verdict. It leaves out what is only shown to a reviewer and
-may read differently an hour later (warnings such as "expires in 3 days", pending task summaries,
+adopt, forget and protected-name lists and the safety verdict. It leaves out what is only shown
+to a reviewer and may read differently an hour later (warnings such as "expires in 3 days", pending task summaries,
 drift and unmanaged listings, the access delta, which follow from the changes), the creation time
 and where the config was (a checkout path).
 
@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
-from provisioner.plan.document import change_document, resource_document
+from provisioner.plan.document import change_document, protect_document, resource_document
 from provisioner.plan.model import Plan
 from provisioner.resources import Change
 
@@ -36,6 +36,7 @@ def bound_content(plan: Plan) -> dict[str, Any]:
         "changes": [change_document(change) for change in plan.changes],
         "adopt": [resource_document(resource) for resource in plan.adopt],
         "forget": [str(address) for address in plan.forget],
+        "protect": [protect_document(names) for names in plan.protect],
         "unsafe": list(plan.unsafe),
     }
 
@@ -73,6 +74,8 @@ def differences(saved: Plan, fresh: Plan) -> list[str]:
         c.key for c in fresh.changes if c.key in _keys(saved.changes)
     ]:
         found.append("the changes are in another order")
+    if saved.protect != fresh.protect:
+        found.append("the protected names it records differ")
     if saved.unsafe != fresh.unsafe:
         found.append(
             f"the safety verdict differs (the file says {_verdict(saved)}; it is {_verdict(fresh)})"

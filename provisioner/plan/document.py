@@ -6,17 +6,20 @@ added, never renamed or removed. Keys appear in this order::
     format_version  "1"
     digest          "sha256:…" (binds a saved plan to its content; see plan/binding.py)
     summary         {create, update, delete, manual, unchanged}
+    access_delta    [{agent, shop, nickname, permission, risk, direction, reason}]
+                    (first: what a reviewer reads first; critical and high risk first)
     changes         [{address, shop, platform, kind, name, action, execution, reason,
                       fields: [{field, before, after}],
-                      key, depends_on, remote_id, agent, meta: [{field, value}]}]
+                      key, depends_on, remote_id, agent, meta: [{field, value}],
+                      steps: ["1. …"] (a manual change's back-office steps; [] for api)}]
     drift           [{address, shop, kind, name, field, recorded, live}]
     unmanaged       [{address, shop, kind, name, platform, mode, fields: [{field, value}]}]
-    access_delta    [{agent, shop, nickname, permission, risk, direction}]
     warnings        ["…"]
     pending         [{task_id, address, action, summary}]
     unsafe          ["…"] (why apply refuses without --force; empty when safe)
     adopt           [{address, remote_id, fields: {field: value}}]
     forget          ["SHOP/KIND/NAME", …]
+    protect         [{shop, names, added, removed}] (protected names apply records)
     platforms       [{shop, platform}]
     config_digest, state_digest, config_path, created_at   strings
     signature       "hmac-sha256:…", only in a plan file saved with PROVISIONER_PLAN_KEY set
@@ -34,7 +37,15 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast, get_args
 
 from provisioner.errors import PlanError
-from provisioner.plan.model import AccessChange, Direction, Drift, PendingTask, Plan, Unmanaged
+from provisioner.plan.model import (
+    AccessChange,
+    Direction,
+    Drift,
+    PendingTask,
+    Plan,
+    ProtectedNames,
+    Unmanaged,
+)
 from provisioner.resources import (
     Action,
     Address,
@@ -64,15 +75,19 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
             "manual": summary.manual,
             "unchanged": summary.unchanged,
         },
-        "changes": [change_document(change) for change in plan.changes],
+        "access_delta": [_access_out(access) for access in plan.access_delta],
+        "changes": [
+            {**change_document(change), "steps": list(plan.steps_by_key.get(change.key, ()))}
+            for change in plan.changes
+        ],
         "drift": [_drift_out(drift) for drift in plan.drift],
         "unmanaged": [_unmanaged_out(item) for item in plan.unmanaged],
-        "access_delta": [_access_out(access) for access in plan.access_delta],
         "warnings": list(plan.warnings),
         "pending": [_pending_out(task) for task in plan.pending],
         "unsafe": list(plan.unsafe),
         "adopt": [resource_document(resource) for resource in plan.adopt],
         "forget": [str(address) for address in plan.forget],
+        "protect": [protect_document(names) for names in plan.protect],
         "platforms": [{"shop": shop, "platform": platform} for shop, platform in plan.platforms],
         "config_digest": plan.config_digest,
         "state_digest": plan.state_digest,
@@ -101,6 +116,12 @@ def plan_from_document(document: object) -> Plan:
         unsafe=doc.strings("unsafe"),
         adopt=doc.items("adopt", _resource_in),
         forget=doc.addresses("forget"),
+        protect=doc.items("protect", _protect_in) if "protect" in doc.data else (),
+        steps=tuple(
+            (change.text("key"), change.strings("steps"))
+            for change in doc.items("changes", lambda c: c)
+            if change.data.get("steps")
+        ),
         platforms=doc.items("platforms", _platform_in),
         config_digest=doc.text("config_digest"),
         state_digest=doc.text("state_digest"),
@@ -141,8 +162,18 @@ def _where(address: Address) -> dict[str, str]:
     }
 
 
+def protect_document(names: ProtectedNames) -> dict[str, Any]:
+    """Protected names apply records for one shop, as their format-1 object."""
+    return {
+        "shop": names.shop,
+        "names": list(names.names),
+        "added": list(names.added),
+        "removed": list(names.removed),
+    }
+
+
 def change_document(change: Change) -> dict[str, Any]:
-    """One change as its format-1 object."""
+    """One change as its format-1 object (a plan document adds its back-office `steps`)."""
     address = change.address
     return {  # the order of DESIGN §5
         "address": str(address),
@@ -191,6 +222,7 @@ def _access_out(access: AccessChange) -> dict[str, Any]:
         "permission": access.permission,
         "risk": access.risk,
         "direction": access.direction,
+        "reason": access.reason,
     }
 
 
@@ -315,6 +347,7 @@ def _access_in(item: _Reader) -> AccessChange:
         permission=item.text("permission"),
         risk=item.text("risk"),
         direction=cast(Direction, item.choice("direction", get_args(Direction))),
+        reason=item.text("reason") if "reason" in item.data else "",
     )
 
 
@@ -328,6 +361,12 @@ def _resource_in(item: _Reader) -> Resource:
     fields = item.at("fields")
     values = {name: fields.value(name) for name in fields.data}
     return Resource(item.address(), values, item.optional_text("remote_id"))
+
+
+def _protect_in(item: _Reader) -> ProtectedNames:
+    return ProtectedNames(
+        item.text("shop"), item.strings("names"), item.strings("added"), item.strings("removed")
+    )
 
 
 def _platform_in(item: _Reader) -> tuple[str, str]:

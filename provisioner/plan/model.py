@@ -15,6 +15,7 @@ from provisioner.resources import Address, Change, FieldValue, Resource
 
 Direction = Literal["gain", "loss"]
 UnmanagedMode = Literal["report", "remove", "ignore"]
+Offboarding = Literal["delete", "disable"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,11 @@ class Unmanaged:
 
 @dataclass(frozen=True)
 class AccessChange:
-    """One person gaining or losing one canonical permission on one shop."""
+    """One person gaining or losing one canonical permission through one account.
+
+    `agent` is the person id, or "(unmanaged)" for an account nobody declared; `reason` is
+    why (the account change's reason, or the role template edit that causes it).
+    """
 
     agent: str
     shop: str
@@ -47,6 +52,7 @@ class AccessChange:
     permission: str
     risk: str
     direction: Direction
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,17 @@ class PendingTask:
     address: Address
     action: str
     summary: str
+
+
+@dataclass(frozen=True)
+class ProtectedNames:
+    """A shop whose protected names apply records differently from the state: `names` is what
+    it records, `added` and `removed` the difference (a removed name is managed from then on)."""
+
+    shop: str
+    names: tuple[str, ...]
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +110,8 @@ class Plan:
     unsafe: tuple[str, ...] = ()
     adopt: tuple[Resource, ...] = ()
     forget: tuple[Address, ...] = ()
+    protect: tuple[ProtectedNames, ...] = ()
+    steps: tuple[tuple[str, tuple[str, ...]], ...] = ()
     platforms: tuple[tuple[str, str], ...] = ()
     config_digest: str = ""
     state_digest: str = ""
@@ -108,6 +127,15 @@ class Plan:
         return Summary(
             actions["create"], actions["update"], actions["delete"], manual, self.unchanged
         )
+
+    @cached_property
+    def steps_by_key(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.steps)
+
+    @property
+    def has_bookkeeping(self) -> bool:
+        """Apply also records something without changing any platform (adopt, forget, protect)."""
+        return bool(self.adopt or self.forget or self.protect)
 
     @property
     def has_changes(self) -> bool:

@@ -28,6 +28,34 @@ def change_order(change: Change) -> tuple[str, int, int, str, int, int]:
     )
 
 
+def in_dependency_order(changes: list[Change]) -> list[Change]:
+    """`changes` (already sorted) with every change after those of the list it depends on.
+
+    Apply runs a shop's changes in this order and checks a change's dependencies as it reaches
+    it, so a dependency must come first (a handover's enable after its reset, say). Changes
+    keep their sorted order otherwise; a dependency cycle (never planned) keeps it too.
+    """
+    keys = {change.key for change in changes}
+    placed: set[str] = set()
+    waiting: dict[str, list[Change]] = {}
+    result: list[Change] = []
+
+    def place(change: Change) -> None:
+        missing = next((k for k in change.depends_on if k in keys and k not in placed), None)
+        if missing is not None:
+            waiting.setdefault(missing, []).append(change)
+            return
+        result.append(change)
+        placed.add(change.key)
+        for waiter in waiting.pop(change.key, []):
+            place(waiter)
+
+    for change in changes:
+        place(change)
+    stuck = [c for c in changes if c.key not in placed]
+    return result + stuck
+
+
 def with_dependencies(changes: list[Change]) -> list[Change]:
     """Roles before the accounts that use them, members before groups, removals in reverse."""
     creates = {(c.address.kind, c.address.name): c.key for c in changes if c.action == "create"}

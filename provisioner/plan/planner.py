@@ -11,15 +11,17 @@ from datetime import UTC, datetime
 from provisioner.config.checkout import portable
 from provisioner.config.loader import LoadedConfig
 from provisioner.config.suggest import did_you_mean
-from provisioner.connectors.base import Capabilities, LiveShop
-from provisioner.errors import PlanError
+from provisioner.connectors.base import Capabilities, LiveShop, capability_for
+from provisioner.errors import ConfigError, PlanError
+from provisioner.model import Config
 from provisioner.plan.binding import content_digest
-from provisioner.plan.delta import access_delta
+from provisioner.plan.delta import role_grants, shop_delta, sort_delta
 from provisioner.plan.desired import DesiredState, accounts_by_shop
-from provisioner.plan.model import PendingTask, Plan
+from provisioner.plan.model import AccessChange, PendingTask, Plan, ProtectedNames
 from provisioner.plan.safety import unsafe_reasons
 from provisioner.plan.shop import ShopInputs, ShopPlan, plan_shop
 from provisioner.plan.temporary import window_notes
+from provisioner.platforms import descriptor
 from provisioner.resources import Address, Change, Resource
 from provisioner.state import StateReader, Task
 
@@ -48,9 +50,32 @@ def select_shops(loaded: LoadedConfig, state: StateReader, only: Sequence[str] =
     return sorted(only) if only else sorted(config.shops)
 
 
+@dataclass
+class Parts:
+    """Every shop planned on its own (`shops` and `parts` in step), before they are merged."""
+
+    shops: Sequence[str]
+    parts: list[ShopPlan]
+    desired_state: DesiredState
+    desired: dict[Address, Resource]
+    recorded: dict[str, dict[Address, Resource]]
+    protect: list[ProtectedNames]
+    warnings: list[str]
+    now: datetime
+
+
 def make_plan(
     loaded: LoadedConfig, state: StateReader, observed: Observed, shops: Sequence[str]
 ) -> Plan:
+    found = plan_parts(loaded, state, observed, shops)
+    _refuse_problems(loaded, shops, found.parts)
+    return _merged(loaded, state, observed, found)
+
+
+def plan_parts(
+    loaded: LoadedConfig, state: StateReader, observed: Observed, shops: Sequence[str]
+) -> Parts:
+    """Each shop's plan, with its problems (a refused handover) left for the caller to judge."""
     config = loaded.config
     now = datetime.now(UTC)
     by_shop = accounts_by_shop(config)
@@ -62,10 +87,16 @@ def make_plan(
     for address, resource in recorded_all.items():
         recorded_by_shop.setdefault(address.shop, {})[address] = resource
     parts: list[ShopPlan] = []
+    protect: list[ProtectedNames] = []
     warnings: list[str] = list(temporary.notes)
     desired_all: dict[Address, Resource] = {}
-    unsafe: list[str] = []
     people = frozenset(config.agents)
+    previously = {agent_id: agent.previously for agent_id, agent in config.agents.items()}
+    handovers: dict[str, dict[str, str]] = {}
+    for agent in config.agents.values():
+        for account in agent.accounts:
+            if account.handover_from:
+                handovers.setdefault(account.shop, {})[account.nickname] = account.handover_from
     desired_state = DesiredState(config, now)
     for name in shops:
         shop = config.shops[name]
@@ -80,7 +111,10 @@ def make_plan(
         warnings += observed.live[name].warnings
         desired = desired_state.shop(name, observed.capabilities[name], by_shop.get(name, []))
         desired_all.update(desired.resources)
-        protected = frozenset(shop.protected) | state.protected(name)
+        recorded_protected = state.protected(name)
+        protected = frozenset(shop.protected) | recorded_protected
+        if frozenset(shop.protected) != recorded_protected:
+            protect.append(_protected_names(name, shop.protected, recorded_protected))
         for nickname in sorted(protected - frozenset(shop.protected)):
             warnings.append(
                 f"{name}/account/{nickname}: removed from `protected`; still protected in this plan, "
@@ -97,83 +131,141 @@ def make_plan(
             shop.unmanaged,
             people,
             temporary.ended.get(name, {}),
+            shop.offboarding,
+            handovers.get(name, {}),
+            previously,
+            descriptor(shop.platform).handover,
         )
-        part = plan_shop(inputs)
-        unsafe += unsafe_reasons(name, part.existing_accounts, part.changes, config.settings.safety)
-        parts.append(part)
+        parts.append(plan_shop(inputs))
+    return Parts(shops, parts, desired_state, desired_all, recorded_by_shop, protect, warnings, now)
+
+
+def _merged(loaded: LoadedConfig, state: StateReader, observed: Observed, found: Parts) -> Plan:
+    config, shops, parts = loaded.config, found.shops, found.parts
+    desired_state, desired_all, recorded_by_shop = (
+        found.desired_state,
+        found.desired,
+        found.recorded,
+    )
+    protect, warnings = found.protect, found.warnings
     changes = [change for part in parts for change in part.changes]
     open_tasks = {
         key: task for key, task in state.open_tasks_by_key().items() if task.address.shop in shops
     }
     changes, pending, task_warnings = _set_aside_pending(changes, open_tasks)
+    unsafe = _unsafe(config, shops, parts, changes, recorded_by_shop)
     adopt = [resource for part in parts for resource in part.adopt]
-    touched = _touched_accounts(changes, adopt, recorded_all)
+    delta = _access_delta(config, desired_state, observed, shops, parts, desired_all, changes)
     plan = Plan(
         changes=tuple(changes),
         unchanged=sum(part.unchanged for part in parts),
         drift=tuple(d for part in parts for d in part.drift),
         unmanaged=tuple(u for part in parts for u in part.unmanaged),
-        access_delta=access_delta(
-            touched, recorded_all, _after(recorded_all, desired_all, changes), config
-        ),
+        access_delta=delta,
         pending=tuple(pending),
         warnings=tuple(warnings + [w for part in parts for w in part.warnings] + task_warnings),
         unsafe=tuple(unsafe),
         adopt=tuple(adopt),
         forget=tuple(address for part in parts for address in part.forget),
+        protect=tuple(protect),
         platforms=tuple((name, config.shops[name].platform) for name in shops),
         config_digest=loaded.digest,
         state_digest=observed_digest(state, observed, shops),
         config_path=portable(loaded.source),
-        created_at=now.isoformat(timespec="seconds"),
+        created_at=found.now.isoformat(timespec="seconds"),
     )
     return _sealed(plan)
 
 
-def _touched_accounts(
-    changes: list[Change], adopt: list[Resource], recorded: Mapping[Address, Resource]
-) -> list[Address]:
-    """Accounts whose access this plan changes: changed ones, and holders of a changed role.
-
-    Adopting an unrecorded account changes nobody's access, so it is not in the delta.
-    """
-    changed_roles = {
-        (c.address.shop, c.address.name)
-        for c in changes
-        if c.address.kind == "role" and any(f.field == "permissions" for f in c.fields)
-    }
-    touched = {c.address for c in changes if c.address.kind == "account"}
-    for resource in adopt:
-        roles = resource.get("roles")
-        holds_changed = isinstance(roles, tuple) and any(
-            (resource.address.shop, role) in changed_roles for role in roles
-        )
-        if resource.address in recorded and (holds_changed or _meta_changed(resource, recorded)):
-            touched.add(resource.address)
-    return sorted(a for a in touched if a.kind == "account")
+def _protected_names(
+    shop: str, declared: Sequence[str], recorded: frozenset[str]
+) -> ProtectedNames:
+    names = frozenset(declared)
+    return ProtectedNames(
+        shop, tuple(sorted(names)), tuple(sorted(names - recorded)), tuple(sorted(recorded - names))
+    )
 
 
-def _meta_changed(resource: Resource, recorded: Mapping[Address, Resource]) -> bool:
-    before = recorded[resource.address]
-    return before.get("permissions") != resource.get("permissions") or before.get(
-        "agent"
-    ) != resource.get("agent")
-
-
-def _after(
-    recorded: Mapping[Address, Resource], desired: Mapping[Address, Resource], changes: list[Change]
-) -> dict[Address, Resource]:
-    """Each account as it will be once the plan is applied: as declared, or gone."""
-    after = dict(recorded)
-    after.update((a, r) for a, r in desired.items() if a.kind == "account")
+def _unsafe(
+    config: Config,
+    shops: Sequence[str],
+    parts: Sequence[ShopPlan],
+    changes: Sequence[Change],
+    recorded: Mapping[str, Mapping[Address, Resource]],
+) -> list[str]:
+    """Safety per shop, over what apply will do (tasks still open from before are not counted)."""
+    by_shop: dict[str, list[Change]] = {}
     for change in changes:
-        if change.address.kind == "account" and (
-            change.action == "delete" or change.address not in desired
-        ):
-            after[change.address] = Resource(
-                change.address, {"status": "disabled", **dict(change.meta)}
-            )
-    return after
+        by_shop.setdefault(change.address.shop, []).append(change)
+    reasons = []
+    for name, part in zip(shops, parts, strict=True):
+        reasons += unsafe_reasons(
+            name,
+            part.existing_accounts,
+            by_shop.get(name, []),
+            config.settings.safety,
+            recorded.get(name, {}),
+        )
+    return reasons
+
+
+def _refuse_problems(loaded: LoadedConfig, shops: Sequence[str], parts: Sequence[ShopPlan]) -> None:
+    """Every account that cannot be planned (an undeclared or impossible handover), at once."""
+    problems = [(name, p) for name, part in zip(shops, parts, strict=True) for p in part.problems]
+    if not problems:
+        return
+    places = {
+        (account.shop, account.nickname): ("agents", agent_id, "accounts", index)
+        for agent_id, agent in loaded.config.agents.items()
+        for index, account in enumerate(agent.accounts)
+    }
+    raise ConfigError(
+        loaded.diagnostic(
+            (
+                *places[shop, problem.nickname],
+                "handover_from" if problem.at_handover else "nickname",
+            ),
+            problem.message,
+        )
+        for shop, problem in problems
+    )
+
+
+def _access_delta(
+    config: Config,
+    desired_state: DesiredState,
+    observed: Observed,
+    shops: Sequence[str],
+    parts: Sequence[ShopPlan],
+    desired: Mapping[Address, Resource],
+    changes: Sequence[Change],
+) -> tuple[AccessChange, ...]:
+    """Every account's gains and losses, from what it holds now to what it will hold."""
+    by_shop: dict[str, list[Change]] = {}
+    for change in changes:
+        by_shop.setdefault(change.address.shop, []).append(change)
+    delta: list[AccessChange] = []
+    for name, part in zip(shops, parts, strict=True):
+        shop = config.shops[name]
+        if shop.retired:
+            continue
+        wanted = {a: r for a, r in desired.items() if a.shop == name}
+        shop_changes = by_shop.get(name, [])
+        roles_managed = capability_for(observed.capabilities[name], "role").managed
+        grants = role_grants(
+            shop.platform,
+            roles_managed,
+            part.current,
+            wanted,
+            shop_changes,
+            desired_state.bindings(shop.platform),
+        )
+        accounts = sorted(
+            {a for a in part.current if a.kind == "account"}
+            | {a for a in wanted if a.kind == "account"}
+        )
+        delta += shop_delta(accounts, part.current, wanted, shop_changes, grants, config)
+    return sort_delta(delta)
 
 
 def _set_aside_pending(

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from provisioner.connectors.base import Capabilities, KindCapabilities, LiveShop, capability_for
 from provisioner.plan.diff import field_changes
-from provisioner.plan.model import Drift, Unmanaged, UnmanagedMode
-from provisioner.plan.order import change_order, strings, with_dependencies
+from provisioner.plan.handover import HandoverProblem, check_holder, handover_changes
+from provisioner.plan.model import Drift, Offboarding, Unmanaged, UnmanagedMode
+from provisioner.plan.order import (
+    change_order,
+    in_dependency_order,
+    strings,
+    with_dependencies,
+)
 from provisioner.resources import (
     FIELDS,
     KINDS,
@@ -38,6 +44,12 @@ class ShopInputs:
     unmanaged_mode: UnmanagedMode = "report"
     agents: frozenset[str] = frozenset()  # person ids still in the config, for removal reasons
     ended: Mapping[str, str] = field(default_factory=dict)  # nickname -> why its window ended
+    offboarding: Offboarding = "delete"
+    # nickname -> the person it is handed over from (`handover_from`), and each person's
+    # former ids (`previously`: a rename is the same person, not a handover).
+    handovers: Mapping[str, str] = field(default_factory=dict)
+    previously: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    resettable: bool = True  # the platform can reset an account for a new holder
 
 
 @dataclass
@@ -52,6 +64,12 @@ class ShopPlan:
     forget: list[Address] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     existing_accounts: int = 0  # recorded or live: what safety percentages are taken of
+    # Every account and role that exists, as it is now (live overlaid on recorded): the
+    # "before" of the access delta.
+    current: dict[Address, Resource] = field(default_factory=dict)
+    # Accounts this plan cannot be made for (an undeclared or impossible handover):
+    # (nickname, message, whether the message is about `handover_from`).
+    problems: list[HandoverProblem] = field(default_factory=list)
 
 
 def plan_shop(inputs: ShopInputs) -> ShopPlan:
@@ -61,7 +79,9 @@ def plan_shop(inputs: ShopInputs) -> ShopPlan:
         if capability.managed:
             _KindPlanner(inputs, kind, capability, result).run()
     result.changes = _keep_held_roles(result.changes, inputs)
-    result.changes = sorted(with_dependencies(result.changes), key=change_order)
+    result.changes = in_dependency_order(
+        sorted(with_dependencies(result.changes), key=change_order)
+    )
     return result
 
 
@@ -81,11 +101,17 @@ class _KindPlanner:
         self.recorded = _by_kind(inputs.recorded, kind)
         self.listed = kind in inputs.live.listed
         self.live = _by_kind(inputs.live.resources, kind) if self.listed else {}
+        self.now: dict[Address, Resource] = {}
 
     def run(self) -> None:
         existing = set(self.recorded) | set(self.live)
         if self.kind == "account":
             self.out.existing_accounts = len(existing)
+        for address in existing:
+            now = self._read_current(address)
+            if now is not None:
+                self.now[address] = now
+        self.out.current.update(self.now)
         if self.listed:
             self._drift()
         for address, wanted in self.desired.items():
@@ -98,6 +124,9 @@ class _KindPlanner:
         return address.kind == "account" and address.name in self.inputs.protected
 
     def current(self, address: Address) -> Resource | None:
+        return self.now.get(address)
+
+    def _read_current(self, address: Address) -> Resource | None:
         recorded = self.recorded.get(address)
         if not self.listed:
             return recorded
@@ -125,6 +154,8 @@ class _KindPlanner:
 
     def _converge(self, address: Address, wanted: Resource) -> None:
         current = self.current(address)
+        if self.kind == "account" and current is not None and self._handed_over(address, wanted):
+            return
         if current is None:
             if wanted.get("status") == "disabled":
                 return  # a disabled person's account that does not exist: nothing to do
@@ -145,6 +176,35 @@ class _KindPlanner:
             or recorded.remote_id != merged.remote_id
         ):
             self.out.adopt.append(merged)
+
+    def _handed_over(self, address: Address, wanted: Resource) -> bool:
+        """True when the account changes hands: then it is planned as a handover (or refused)."""
+        recorded = self.recorded.get(address)
+        inputs = self.inputs
+        problem, old = check_holder(
+            address, recorded, wanted, inputs.handovers.get(address.name), inputs.previously
+        )
+        if problem is not None:
+            self.out.problems.append(problem)
+            return True
+        if old is None:
+            return False
+        if not inputs.resettable:
+            self.out.problems.append(
+                HandoverProblem(
+                    address.name,
+                    f"{address} cannot be handed over on {inputs.platform}: it has no way to reset "
+                    "an account for a new holder (password and phone binding); give the new person "
+                    "another nickname",
+                    True,
+                )
+            )
+            return True
+        current = self.current(address)
+        assert current is not None and recorded is not None
+        made = handover_changes(address, current, wanted, old, self.cap, inputs.platform)
+        self.out.changes.extend(made)
+        return True
 
     def _comparable(self, address: Address, wanted: Resource) -> tuple[str, ...]:
         """The fields whose current value is known: all of them, except when adopting.
@@ -212,20 +272,25 @@ class _KindPlanner:
             ("api", by_api),
             ("manual", by_hand),
         )
+        # Never enable an account while it may hold a role its holder is not declared with:
+        # when the roles change by hand, the API enable waits for that task.
+        enabling = any(c.field == "status" and c.after == "active" for c in by_api)
+        waits = (f"{address}#update:manual",) if enabling and _roles_in(by_hand) else ()
         for execution, fields in parts:
             if fields:
-                changes.append(
-                    self._change(
-                        address,
-                        "update",
-                        execution,
-                        reason,
-                        fields,
-                        current.remote_id,
-                        meta,
-                        wanted,
-                    )
+                change = self._change(
+                    address,
+                    "update",
+                    execution,
+                    reason,
+                    fields,
+                    current.remote_id,
+                    meta,
+                    wanted,
                 )
+                if execution == "api" and waits:
+                    change = replace(change, depends_on=waits)
+                changes.append(change)
         return changes
 
     def _leftover(self, address: Address) -> None:
@@ -253,22 +318,50 @@ class _KindPlanner:
             )
 
     def _remove(self, address: Address, current: Resource, reason: str) -> list[Change]:
+        """Delete, or disable: by API where it can, else by hand (per the shop's offboarding)."""
         before = tuple(
             FieldChange(n, current.fields[n], None)
             for n in FIELDS[self.kind]
             if n in current.fields
         )
         agent = current.fields.get("agent")
-        gone = (("agent", agent), ("permissions", ()))
-        if self.cap.delete:
+        gone = (("agent", agent), ("permissions", ()), ("left", ""))
+        delete = address.kind != "account" or self.inputs.offboarding == "delete"
+        if self.cap.delete and delete:
             return [self._change(address, "delete", "api", reason, before, current.remote_id, gone)]
+        disabled = current.fields.get("status") == "disabled"
+        disable = (FieldChange("status", current.fields.get("status"), "disabled"),)
+        platform = self.inputs.platform
         if address.kind == "account" and self.cap.can_disable:
-            if current.fields.get("status") == "disabled":
+            changes = []
+            if not disabled:
+                why = f"{reason}; disabled through the API at once"
+                if not self.cap.delete and delete:
+                    why = f"{reason}; {platform} cannot delete accounts through its API, so it is disabled at once"
+                changes.append(
+                    self._change(address, "update", "api", why, disable, current.remote_id, gone)
+                )
+            if delete:
+                changes.append(
+                    self._change(
+                        address,
+                        "delete",
+                        "manual",
+                        f"{reason}; delete it in the back office ({platform} has no API for it)",
+                        before,
+                        current.remote_id,
+                        gone,
+                        depends_on=tuple(c.key for c in changes),
+                    )
+                )
+            return changes
+        if not delete:
+            if disabled:
                 return []
-            platform = self.inputs.platform
-            fields = (FieldChange("status", current.fields.get("status"), "disabled"),)
-            why = f"{reason}; {platform} cannot delete accounts through its API, so it is disabled"
-            return [self._change(address, "update", "api", why, fields, current.remote_id, gone)]
+            why = f"{reason} (offboarding: disable)"
+            return [
+                self._change(address, "update", "manual", why, disable, current.remote_id, gone)
+            ]
         return [self._change(address, "delete", "manual", reason, before, current.remote_id, gone)]
 
     def _change(
@@ -300,6 +393,14 @@ class _KindPlanner:
 
 def _meta(resource: Resource) -> tuple[tuple[str, FieldValue], ...]:
     return tuple((name, resource.fields[name]) for name in META_FIELDS if name in resource.fields)
+
+
+def _roles_in(fields: tuple[FieldChange, ...]) -> bool:
+    """Whether these changes take a role away (adding one before an enable is harmless)."""
+    return any(
+        change.field == "roles" and set(strings(change.before)) - set(strings(change.after))
+        for change in fields
+    )
 
 
 def _names(fields: tuple[FieldChange, ...]) -> str:

@@ -4,6 +4,14 @@ Adding a platform: one entry here, plus its own new modules (wire protocol, conn
 tests); see README "Adding a platform". Capabilities come from the platforms' open-API metadata
 and SDKs (shared/research/platform-apis*.md); name limits are the back offices' form limits,
 and TOP refuses role names over 20 characters.
+
+`handover`: Tmall/Taobao, Pinduoduo and JD sub-accounts are the shop's, with a password and a
+bound phone the main account can change in the back office, so one can be reset for a new
+person. Douyin sub-accounts are the employee's own phone or e-mail, confirmed by an SMS code
+(research round 2, Douyin); Kuaishou binds each sub-account to a phone at creation and its
+update API changes only contact phone, roles and remarks (`open.user.sub.account.create` /
+`.update`, research round 1). Neither can be reset for someone else: a new person gets a new
+account there (Kuaishou deletes and creates through its API).
 """
 
 from __future__ import annotations
@@ -80,6 +88,7 @@ TMALL = Platform(
     naming=_TOP_NAMING,
     account_format="{main_account}:{nickname}",
     back_office=_QIANNIU,
+    handover=True,
 )
 TAOBAO = Platform(
     name="taobao",
@@ -92,6 +101,7 @@ TAOBAO = Platform(
     naming=_TOP_NAMING,
     account_format="{main_account}:{nickname}",
     back_office=_QIANNIU,
+    handover=True,
 )
 PINDUODUO = Platform(
     name="pinduoduo",
@@ -106,6 +116,7 @@ PINDUODUO = Platform(
         "多多客服 → 接待设置",
         "权限模板",
     ),
+    handover=True,
 )
 DOUYIN = Platform(
     name="douyin",
@@ -163,6 +174,7 @@ JD = Platform(
         "咚咚客服 → 接待设置",
         "角色",
     ),
+    handover=True,
 )
 
 BUILTIN: Mapping[str, Platform] = MappingProxyType(

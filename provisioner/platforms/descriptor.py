@@ -70,7 +70,9 @@ class Platform:
     - `read_by_recorded_id`: kinds the API cannot list but reads back one by one by the id
       recorded at create (`ShopContext.recorded_ids`);
     - `emulator`: its API family's emulator as `"module:FAMILY"` (`endpoint: sandbox` and
-      `sandbox serve`); empty when there is none.
+      `sandbox serve`); empty when there is none;
+    - `handover`: an account can be reset for a new person in the back office (new password,
+      the new person's phone bound), so `handover_from` may hand it over.
     """
 
     name: str
@@ -85,6 +87,7 @@ class Platform:
     read_by_recorded_id: frozenset[ResourceKind] = frozenset()
     emulator: str = ""
     api_hosts: tuple[str, ...] = ()
+    handover: bool = False
 
     @property
     def needs_main_account(self) -> bool:

@@ -39,6 +39,7 @@ def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
         *_manual(plan),
         *_drift(plan),
         *_unmanaged(plan),
+        *_bookkeeping(plan),
         *_warnings(plan),
     ]
     return fit(sections, limit, _note(limit))
@@ -185,6 +186,25 @@ def _unmanaged(plan: Plan) -> list[Section]:
         for item in items
     )
     return [Section(_UNMANAGED, head, rows, "\n", _more("unmanaged accounts"))]
+
+
+def _bookkeeping(plan: Plan) -> list[Section]:
+    """What apply records without changing a platform: adopted, forgotten, protected names."""
+    rows = [
+        table_row(("adopt", escape(str(r.address)), "found live as declared")) for r in plan.adopt
+    ]
+    rows += [
+        table_row(("forget", escape(str(a)), "gone from the platform, or its shop is retired"))
+        for a in plan.forget
+    ]
+    for names in plan.protect:
+        change = ", ".join([*(f"+{n}" for n in names.added), *(f"-{n}" for n in names.removed)])
+        rows.append(table_row(("protect", escape(names.shop), escape(change))))
+    if not rows:
+        return []
+    head = "#### Recorded by apply (nothing changes on the platforms)\n\n"
+    head += table_head("What", "Resource", "Why")
+    return [Section(_UNMANAGED, head, tuple(rows), "\n", _more("records"))]
 
 
 def _warnings(plan: Plan) -> list[Section]:

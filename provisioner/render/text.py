@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from provisioner.plan.model import Plan, Unmanaged
 from provisioner.render.access import AccessLine, access_lines, by_person, permission_label
@@ -17,14 +17,16 @@ _INDENT = "  "
 _DETAIL_INDENT = "      "
 
 
-def render_text(plan: Plan, *, color: bool = False) -> str:
-    """The whole plan as terminal text; ANSI colours only when `color` is true."""
+def render_text(plan: Plan, *, color: bool = False, steps: bool = False) -> str:
+    """The whole plan as terminal text; ANSI colours only when `color` is true; each manual
+    change's back-office steps under it when `steps` is true (`show`)."""
     sections: tuple[Callable[[Plan, bool], str], ...] = (
         _access,
-        _changes,
+        lambda p, c: _changes(p, c, steps),
         _pending,
         _drift,
         _unmanaged,
+        _bookkeeping,
         _warnings,
         _unsafe,
     )
@@ -55,19 +57,26 @@ def _access_row(line: AccessLine, width: int, color: bool) -> str:
     return f"{_INDENT * 2}{head}  {line.risk.ljust(8)}  {account}  {clean(permissions)}"
 
 
-def _changes(plan: Plan, color: bool) -> str:
+def _changes(plan: Plan, color: bool, steps: bool = False) -> str:
     shops = by_shop(plan.changes)
-    return "\n\n".join(_shop(shop, changes, color) for shop, changes in shops.items())
+    known = plan.steps_by_key if steps else {}
+    return "\n\n".join(_shop(shop, changes, color, known) for shop, changes in shops.items())
 
 
-def _shop(shop: str, changes: tuple[Change, ...], color: bool) -> str:
+def _shop(
+    shop: str, changes: tuple[Change, ...], color: bool, steps: Mapping[str, tuple[str, ...]]
+) -> str:
     title = paint(f"{clean(shop)} ({clean(changes[0].platform)})", "bold", color)
-    return title + "\n" + "\n\n".join(_change(change, color) for change in changes)
+    return title + "\n" + "\n\n".join(_change(change, color, steps) for change in changes)
 
 
-def _change(change: Change, color: bool) -> str:
+def _change(change: Change, color: bool, steps: Mapping[str, tuple[str, ...]]) -> str:
     head = f"{_INDENT}{SIGNS[change.action]} {change_title(change)}"
     details = [_DETAIL_INDENT + line for line in change_details(change)]
+    todo = steps.get(change.key, ())
+    if todo:
+        details.append(_DETAIL_INDENT + "back-office steps:")
+        details += [_DETAIL_INDENT + _INDENT + clean(line) for s in todo for line in s.split("\n")]
     return "\n".join([paint(head, _ACTION_COLOURS[change.action], color), *details])
 
 
@@ -112,6 +121,24 @@ def _unmanaged_item(item: Unmanaged) -> list[str]:
         f"{_DETAIL_INDENT}{clean(name + ':').ljust(width + 1)} {format_value(value)}"
         for name, value in item.fields
     ]
+
+
+def _bookkeeping(plan: Plan, color: bool) -> str:
+    """What apply records without changing any platform: it is part of what apply does."""
+    rows = [f"{_INDENT}+ adopt  {clean(str(r.address))}" for r in plan.adopt]
+    rows += [f"{_INDENT}- forget {clean(str(address))}" for address in plan.forget]
+    for names in plan.protect:
+        change = ", ".join(
+            [*(f"+{clean(n)}" for n in names.added), *(f"-{clean(n)}" for n in names.removed)]
+        )
+        rows.append(f"{_INDENT}~ protect {clean(names.shop)}: {change}")
+    if not rows:
+        return ""
+    title = (
+        "Recorded by apply, nothing changes on the platforms (adopt: found live as declared, "
+        "managed from now on; forget: record of what is gone; protect: protected names):"
+    )
+    return "\n".join([paint(title, "bold", color), *rows])
 
 
 def _warnings(plan: Plan, color: bool) -> str:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from provisioner.config.heap import paused_gc
 from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.connectors.base import Connector
-from provisioner.errors import PlanError
+from provisioner.connectors.steps import manual_steps
+from provisioner.errors import PlanError, StateError
+from provisioner.plan.inventory import AccountAccess, inventory
 from provisioner.plan.model import Plan
-from provisioner.plan.planner import Observed, make_plan, select_shops
+from provisioner.plan.planner import Observed, make_plan, plan_parts, select_shops
 from provisioner.run.observe import connect, observe, problems
 from provisioner.state import StateReader
 from provisioner.state.location import Location, location_of
@@ -83,4 +85,35 @@ def _plan_with(
         capabilities = {name: live[name].degrade(c.capabilities) for name, c in connectors.items()}
         observed = Observed(capabilities, live)
         plan = make_plan(loaded, state, observed, selected)
-    return Planned(loaded, plan, connectors)
+    return Planned(loaded, with_steps(plan, connectors), connectors)
+
+
+def take_inventory(
+    loaded: LoadedConfig, shops: Sequence[str] = (), parallelism: int = 4
+) -> tuple[AccountAccess, ...]:
+    """Every account that exists on the selected shops, read live where the platform can."""
+    with StateReader.open(state_path(loaded)) as state:
+        selected = select_shops(loaded, state, shops)
+        connectors = _connect_selected(loaded, state, selected)
+        try:
+            live = observe(connectors, parallelism)
+            observed = Observed({name: c.capabilities for name, c in connectors.items()}, live)
+            active = [name for name in selected if not loaded.config.shops[name].retired]
+            found = plan_parts(loaded, state, observed, active)
+            protected = {
+                name: frozenset(loaded.config.shops[name].protected) | state.protected(name)
+                for name in active
+            }
+            return inventory(loaded.config, found, observed, state.tasks("open"), protected)
+        finally:
+            close_all(connectors)
+
+
+def with_steps(plan: Plan, connectors: Mapping[str, Connector]) -> Plan:
+    """The plan with each manual change's back-office steps, as its task will show them."""
+    steps = tuple(
+        (change.key, manual_steps(connectors[change.address.shop].context, change))
+        for change in plan.changes
+        if change.execution == "manual" and change.address.shop in connectors
+    )
+    return replace(plan, steps=steps)

@@ -12,10 +12,10 @@ TOP_KEYS = [
     "format_version",
     "digest",
     "summary",
+    "access_delta",
     "changes",
     "drift",
     "unmanaged",
-    "access_delta",
     "warnings",
 ]
 CHANGE_KEYS = [

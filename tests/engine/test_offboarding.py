@@ -128,12 +128,28 @@ def test_offboarding_across_memory_pinduoduo_and_tmall(project: Project) -> None
     assert [(c["address"], c["action"], c["execution"]) for c in wang] == [
         ("mem/account/小王", "delete", "api"),
         ("pdd/account/小王", "delete", "manual"),
-        ("tm/account/小王", "update", "api"),
+        ("tm/account/小王", "update", "api"),  # TOP can only disable: at once, then
+        ("tm/account/小王", "delete", "manual"),  # a task to delete it in the back office
     ]
-    (tmall,) = changes(plan, address="tm/account/小王")
-    assert tmall["fields"] == [{"field": "status", "before": "active", "after": "disabled"}]
-    assert "cannot delete" in tmall["reason"]
+    disable, delete = changes(plan, address="tm/account/小王")
+    assert disable["fields"] == [{"field": "status", "before": "active", "after": "disabled"}]
+    assert "cannot delete" in disable["reason"]
+    assert delete["depends_on"] == [disable["key"]]
 
     project.converge()
     assert project.run("plan", "--detailed-exitcode").code == 0
-    assert project.recorded()["tm/account/小王"].fields["status"] == "disabled"
+    assert "tm/account/小王" not in project.recorded()
+
+
+@needs_tmall
+def test_offboarding_disable_keeps_the_tmall_account_disabled(project: Project) -> None:
+    shops = {"tm": {**TMALL, "offboarding": "disable"}}
+    names = setup(project, shops)
+    project.write(team(shops, None, names))
+    plan = project.plan_json()
+    assert summary_of(plan) == [("tm/account/小王", "update", "api")]
+    project.converge()
+    assert project.run("plan", "--detailed-exitcode").code == 0
+    recorded = project.recorded()["tm/account/小王"].fields
+    assert recorded["status"] == "disabled"
+    assert recorded["agent"] == "wang.xiaoming" and recorded["left"]

@@ -38,16 +38,18 @@ def test_a_rename_with_previously_is_no_change_and_no_access_delta(project: Proj
     assert project.tasks() == []
 
 
-def test_an_account_handed_to_another_person_shows_who_loses_and_who_gains(
+def test_an_account_recorded_as_another_person_is_not_handed_over_silently(
     project: Project,
 ) -> None:
     project.write(wang("E1001"))
     project.converge()
-    project.write(wang("wang.xiaoming"))
-    plan = project.plan_json()  # not a rename: a new hire takes over 小王's accounts
-    assert plan["changes"] == []  # the accounts themselves stay as they are
-    people = {(a["agent"], a["direction"]) for a in plan["access_delta"]}
-    assert people == {("E1001", "loss"), ("wang.xiaoming", "gain")}
+    project.write(wang("wang.xiaoming"))  # not a rename: a new hire under the same nicknames
+    result = project.run("plan")
+    assert result.code == 1
+    refused = [line for line in result.err.splitlines() if "recorded as E1001's account" in line]
+    assert len(refused) == 2, result.err  # mem/account/小王 and pdd/account/小王
+    assert all("handover_from: E1001" in line for line in refused)
+    assert agents_recorded(project) == {"E1001"}
 
 
 def test_previously_naming_a_current_agent_is_a_config_error(project: Project) -> None:

@@ -17,6 +17,7 @@ TMALL = {
     "name": "天猫旗舰店",
     "main_account": "acme旗舰店",
     "endpoint": "sandbox",
+    "offboarding": "disable",  # keep offboarded accounts, disabled (the default deletes them)
 }
 
 

@@ -17,15 +17,16 @@ TOP_KEYS = [
     "format_version",
     "digest",
     "summary",
+    "access_delta",
     "changes",
     "drift",
     "unmanaged",
-    "access_delta",
     "warnings",
     "pending",
     "unsafe",
     "adopt",
     "forget",
+    "protect",
     "platforms",
     "config_digest",
     "state_digest",
@@ -47,6 +48,7 @@ CHANGE_KEYS = [  # DESIGN §5's order, then the keys a saved plan needs
     "remote_id",
     "agent",
     "meta",
+    "steps",
 ]
 
 

@@ -1,150 +1,73 @@
-"""`provisioner report`: who has which permission where, in Markdown, CSV and HTML."""
+"""`provisioner report` renderers: Markdown, CSV (always with a UTF-8 BOM) and HTML, escaped."""
 
 from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
 
-from provisioner.config.loader import load_config
-from provisioner.model import Config, mask_phone
-from provisioner.render.report import (
-    COLUMNS,
-    AccessRow,
-    access_rows,
-    report_csv,
-    report_html,
-    report_markdown,
-)
+from provisioner.plan.inventory import AccountAccess
+from provisioner.render.html import report_html
+from provisioner.render.report import BOM, COLUMNS, ReportInfo, report_csv, report_markdown
 
-CANARY_PHONE = "13912345678"
-EXAMPLE = Path(__file__).parents[2] / "examples" / "acme"
+INFO = ReportInfo(
+    "2026-12-02 14:30:00 +0800", "Asia/Shanghai", "0123abc", ("acme-tmall", "acme-pdd")
+)
 
 
 @pytest.fixture
-def config() -> Config:
-    return Config.model_validate(
-        {
-            "version": 1,
-            "shops": {
-                "acme-tmall": {"platform": "tmall"},
-                "acme-pdd": {"platform": "pinduoduo"},
-            },
-            "roles": {
-                "presales": {"permissions": ("chat.reply", "order.view")},
-                "lead": {"extends": ("presales",), "permissions": ("refund.approve",)},
-                "empty": {},
-            },
-            "agents": {
-                "wang.xiaoming": {
-                    "name": "王小明",
-                    "phone": CANARY_PHONE,
-                    "accounts": (
-                        {"shop": "acme-tmall", "nickname": "小王", "roles": ("lead",)},
-                        {
-                            "shop": "acme-pdd",
-                            "nickname": "<script>alert(1)</script>",
-                            "roles": ("empty",),
-                        },
-                    ),
-                },
-                "li.na": {
-                    "status": "disabled",
-                    "accounts": ({"shop": "acme-pdd", "nickname": "娜娜", "roles": ("presales",)},),
-                },
-            },
-        }
-    )
+def rows() -> tuple[AccountAccess, ...]:
+    def row(
+        agent: str, name: str, shop: str, platform: str, nickname: str, *rest: object
+    ) -> AccountAccess:
+        return AccountAccess(shop, platform, nickname, agent, name, *rest)  # type: ignore[arg-type]
+
+    return (
+        row(
+            "wang.xiaoming", "王小明", "acme-tmall", "tmall", "小王", "managed", "active", (),
+            ("lead",), ("refund.approve", "chat.reply"), "high",
+        ),
+        row(
+            "wang.xiaoming", "王小明", "acme-pdd", "pinduoduo", "<script>alert(1)</script>",
+            "managed", "disabled", ("deletion #3",), ("empty",), (), "",
+        ),
+        row(
+            "(unmanaged)", "", "acme-tmall", "tmall", "路人", "unmanaged", "active", (),
+            ("财务岗",), (), "", ("财务岗",),
+        ),
+    )  # fmt: skip
 
 
-def test_rows_resolve_role_templates_through_extends(config: Config) -> None:
-    rows = access_rows(config)
-    xiaowang = [row for row in rows if row.nickname == "小王"]
-    assert [(row.permission, row.risk) for row in xiaowang] == [
-        ("refund.approve", "high"),
-        ("chat.reply", "low"),
-        ("order.view", "low"),
-    ]
-    assert xiaowang[0] == AccessRow(
-        agent="wang.xiaoming",
-        name="王小明",
-        shop="acme-tmall",
-        platform="tmall",
-        nickname="小王",
-        status="active",
-        roles=("lead",),
-        permission="refund.approve",
-        risk="high",
-    )
-
-
-def test_an_account_without_permissions_is_still_listed(config: Config) -> None:
-    rows = [
-        row
-        for row in access_rows(config)
-        if row.shop == "acme-pdd" and row.agent == "wang.xiaoming"
-    ]
-    assert len(rows) == 1
-    assert (rows[0].roles, rows[0].permission, rows[0].risk) == (("empty",), "", "")
-
-
-def test_rows_are_ordered_by_person_then_account(config: Config) -> None:
-    rows = access_rows(config)
-    assert [row.agent for row in rows] == ["li.na", "li.na"] + ["wang.xiaoming"] * 4
-    assert rows[0].status == "disabled"
-
-
-def test_csv_parses_back(config: Config) -> None:
-    rows = access_rows(config)
-    parsed = list(csv.DictReader(io.StringIO(report_csv(rows))))
+def test_csv_starts_with_a_bom_and_parses_back(rows: tuple[AccountAccess, ...]) -> None:
+    text = report_csv(rows)
+    assert text.startswith(BOM)
+    parsed = list(csv.DictReader(io.StringIO(text.removeprefix(BOM))))
     assert tuple(parsed[0]) == COLUMNS
-    again = [
-        AccessRow(**{**record, "roles": tuple(filter(None, record["roles"].split(",")))})  # type: ignore[arg-type]
-        for record in parsed
+    assert [(r["nickname"], r["permission"], r["risk"]) for r in parsed] == [
+        ("小王", "refund.approve", "high"),
+        ("小王", "chat.reply", "low"),
+        ("<script>alert(1)</script>", "", ""),  # an account granting nothing still has a row
+        ("路人", "", ""),
     ]
-    assert tuple(again) == rows
+    assert parsed[2]["pending"] == "deletion #3" and parsed[2]["status"] == "disabled"
 
 
-def test_html_is_self_contained_and_escaped(config: Config) -> None:
-    page = report_html(access_rows(config))
-    assert page.startswith("<!DOCTYPE html>")
-    assert "<script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "http" not in page and "<link" not in page
-    assert '<tr class="high active">' in page
-
-
-def test_markdown_is_a_table_with_escaped_cells(config: Config) -> None:
-    text = report_markdown(access_rows(config))
-    assert text.startswith(
-        "# Access report\n\n2 people, 3 accounts; permissions granted: 0 critical, 1 high"
-    )
-    assert (
-        "| wang.xiaoming | 王小明 | acme-tmall | tmall | 小王 | active | lead | refund.approve | high |"
-        in text
-    )
+def test_markdown_has_the_matrix_and_every_account_escaped(rows: tuple[AccountAccess, ...]) -> None:
+    text = report_markdown(rows, INFO)
+    assert text.startswith("# Access report\n\nGenerated 2026-12-02 14:30:00 +0800 (Asia/Shanghai)")
+    assert "git commit 0123abc" in text
+    assert "| wang.xiaoming | **high** | none |" in text
+    assert "| (unmanaged) | none | none |" in text
     assert "\\<script\\>alert(1)\\</script\\>" in text
+    assert "财务岗 (permissions unknown)" in text
 
 
-def test_phone_numbers_never_appear_not_even_masked(config: Config) -> None:
-    rows = access_rows(config)
-    for text in (report_markdown(rows), report_csv(rows), report_html(rows), repr(rows)):
-        assert CANARY_PHONE not in text
-        assert str(mask_phone(CANARY_PHONE)) not in text and "5678" not in text
-
-
-def test_the_bundled_example_reports_every_account() -> None:
-    loaded = load_config(EXAMPLE)
-    rows = access_rows(loaded.config)
-    declared = {
-        (agent_id, account.shop, account.nickname)
-        for agent_id, agent in loaded.config.agents.items()
-        for account in agent.accounts
-    }
-    assert {(row.agent, row.shop, row.nickname) for row in rows} == declared
-    phones = [agent.phone for agent in loaded.config.agents.values() if agent.phone]
-    text = report_csv(rows) + report_html(rows) + report_markdown(rows)
-    assert phones
-    assert not [phone for phone in phones if phone in text or str(mask_phone(phone)) in text]
+def test_html_is_self_contained_and_escaped(rows: tuple[AccountAccess, ...]) -> None:
+    page = report_html(rows, INFO)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "http://" not in page and "https://" not in page and "<link" not in page
+    assert page.count("<script") == 1 and "<script src" not in page
+    assert "Generated 2026-12-02 14:30:00 +0800 (Asia/Shanghai), git commit 0123abc." in page

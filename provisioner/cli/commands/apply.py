@@ -88,7 +88,6 @@ def command(
                     echo(render_results_json(None, {}, planned.plan.digest), nl=False)
                 return
             commit = git_commit(loaded.base_dir)
-            protected = {name: loaded.config.shops[name].protected for name in _shops_of(plan)}
             with progress_for(plan.changes) as progress:
                 executor = Executor(store, planned.connectors, progress)
                 report = executor.apply(
@@ -97,7 +96,7 @@ def command(
                     commit=commit,
                     dirty=git_dirty(loaded.base_dir),
                     parallelism=parallelism,
-                    protected=protected,
+                    force=force,
                 )
             message = _news(loaded, store, report, who, commit)
         finally:
@@ -161,7 +160,7 @@ def _reviewed(
         check_matches(saved, fresh, planfile)
     elif show:
         echo(rendered(plan, "text"), nl=False)
-    if not (plan.changes or plan.adopt or plan.forget):
+    if not (plan.changes or plan.has_bookkeeping):
         return None
     if plan.unsafe and not force:
         raise UnsafePlanError("refusing an unsafe plan: " + "; ".join(plan.unsafe))

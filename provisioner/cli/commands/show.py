@@ -16,5 +16,5 @@ from provisioner.plan.saved import read_plan
 @click.argument("planfile", type=click.Path(path_type=Path, dir_okay=False))
 @format_option("text", "json", "markdown", default="text")
 def command(planfile: Path, output_format: str) -> None:
-    """Show a plan saved with `plan --out`."""
-    echo(rendered(read_plan(planfile).plan, output_format), nl=False)
+    """Show a plan saved with `plan --out`, with each manual task's back-office steps."""
+    echo(rendered(read_plan(planfile).plan, output_format, steps=True), nl=False)
