@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
 import click
 
 from provisioner.errors import ProvisionerError
+from provisioner.printable import printable
 
 
 def use_color(stream: TextIO) -> bool:
@@ -32,12 +34,16 @@ def style(text: str, stream: TextIO | None = None, **styles: object) -> str:
     return click.style(text, **styles)  # type: ignore[arg-type]
 
 
-def error(text: str) -> None:
-    echo(style("error: ", sys.stderr, fg="red", bold=True) + text, err=True)
+def error(text: str, details: Iterable[str] = ()) -> None:
+    """One error line (then its details, indented), every control character escaped: a value
+    quoted in a message cannot start a line of its own (`::error ...`, `FILE:1:1: ...`)."""
+    echo(style("error: ", sys.stderr, fg="red", bold=True) + printable(text), err=True)
+    for detail in details:
+        echo("  " + printable(detail), err=True)
 
 
 def warning(text: str) -> None:
-    echo(style("warning: ", sys.stderr, fg="yellow") + text, err=True)
+    echo(style("warning: ", sys.stderr, fg="yellow") + printable(text), err=True)
 
 
 def write_file(path: Path, text: str, what: str, encoding: str = "utf-8") -> None:
