@@ -25,7 +25,21 @@ def use_color(stream: TextIO) -> bool:
 
 def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     stream = sys.stderr if err else sys.stdout
-    click.echo(text, err=err, nl=nl, color=use_color(stream))
+    try:
+        click.echo(text, err=err, nl=nl, color=use_color(stream))
+    except BrokenPipeError:
+        _discard(stream)
+
+
+def _discard(stream: TextIO) -> None:
+    """The reader went away (`apply | head -1`): print nothing more there, but never stop the
+    work. What is left in the stream's buffer, and all later output, goes to /dev/null."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind it (a test's capture)
+        pass
 
 
 def style(text: str, stream: TextIO | None = None, **styles: object) -> str:

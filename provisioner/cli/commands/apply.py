@@ -16,6 +16,7 @@ from provisioner.cli.output import echo, warning
 from provisioner.cli.progress import progress_for
 from provisioner.cli.render import rendered
 from provisioner.cli.results import render_results_json, render_results_text, summary_line
+from provisioner.cli.stopping import EXIT_INTERRUPTED, stop_on_signals
 from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.errors import ProvisionerError, UnsafePlanError
 from provisioner.notify.message import Message, opened_message
@@ -87,8 +88,8 @@ def command(
                 return
             commit = git_commit(loaded.base_dir)
             protected = {name: loaded.config.shops[name].protected for name in _shops_of(plan)}
-            with progress_for(plan.changes) as progress:
-                executor = Executor(store, planned.connectors, progress)
+            with progress_for(plan.changes) as progress, stop_on_signals() as stop:
+                executor = Executor(store, planned.connectors, progress, stop)
                 report = executor.apply(
                     plan, who=who, commit=commit, parallelism=parallelism, protected=protected
                 )
@@ -102,6 +103,8 @@ def command(
         echo(render_results_text(report, platforms), nl=False)
         _summarise(report)
     tell(loaded, message)  # after the lock is released: a slow bot holds up nobody
+    if report.interrupted:
+        ctx.exit(EXIT_INTERRUPTED)
     if report.failed:
         ctx.exit(1)
 
@@ -180,6 +183,11 @@ def _confirm() -> None:
 
 
 def _summarise(report: ApplyReport) -> None:
+    if report.interrupted:
+        done = summary_line(report).removeprefix("Apply complete: ").removesuffix(".")
+        echo(f"Apply interrupted: {done}, {report.not_started} not started.")
+        warning("interrupted: run apply again to carry out what was not started")
+        return
     echo(summary_line(report))
     if report.count("task_opened"):
         echo(
