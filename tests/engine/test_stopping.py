@@ -36,12 +36,13 @@ def test_a_signal_stops_new_changes_records_those_in_flight_and_exits_130(
 ) -> None:
     names = roster(project)
     apply = project.spawn(
-        "apply", "--auto-approve", "--parallelism", "1", env={"PROVISIONER_MEMORY_DELAY": "0.2"}
+        "apply", "--auto-approve", "--parallelism", "1", env={"PROVISIONER_MEMORY_DELAY": "0.5"}
     )
     assert apply.stdout is not None
     deadline = time.monotonic() + 30
-    while "create mem/account/" not in apply.stdout.readline():  # one account done, one in flight
+    while "create mem/account/" not in apply.stdout.readline():  # one account done
         assert apply.poll() is None and time.monotonic() < deadline
+    time.sleep(0.25)  # the next write (0.5 s each) is in flight
     apply.send_signal(signum)
     out, err = apply.communicate(timeout=30)
 
