@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from provisioner.printable import printable
+
 Severity = Literal["error", "warning"]
 
 
@@ -21,13 +23,28 @@ class Diagnostic:
     severity: Severity = "error"
 
     def __str__(self) -> str:
+        # The path and the message quote config values: never a raw newline or escape in them.
         prefix = "warning: " if self.severity == "warning" else ""
-        where = f"{self.path}: " if self.path else ""  # a file-level problem names no key
-        return f"{self.file}:{self.line}:{self.col}: {where}{prefix}{self.message}"
+        where = (
+            f"{printable(self.path)}: " if self.path else ""
+        )  # a file-level problem names no key
+        message = printable(self.message)
+        return f"{printable(self.file)}:{self.line}:{self.col}: {where}{prefix}{message}"
 
 
 class ProvisionerError(Exception):
-    """Root of every error the user can cause or fix; never carries a secret value."""
+    """Root of every error the user can cause or fix; never carries a secret value.
+
+    The message is one line; `details` are further lines (one finding each), which the CLI
+    prints indented below it. Neither may rely on a newline of its own: values in them are
+    printed with control characters escaped, so a value cannot start a line.
+    """
+
+    details: tuple[str, ...] = ()
+
+    def detailed(self, details: Iterable[str]) -> ProvisionerError:
+        self.details = tuple(details)
+        return self
 
 
 class ConfigError(ProvisionerError):

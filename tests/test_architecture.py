@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).parents[1] / "provisioner"
 # DESIGN §6 / STYLE "One direction": a module imports only from its own layer or earlier ones.
 # Names sharing a tuple are siblings: neither may import the other.
 LAYERS: tuple[tuple[str, ...], ...] = (
+    ("printable",),
     ("errors",),
     ("files",),
     ("resources",),

@@ -21,7 +21,7 @@ from provisioner.connectors.steps import manual_steps
 from provisioner.errors import CallTimeoutError, ConnectorError, UnsafePlanError
 from provisioner.plan.model import Plan
 from provisioner.resources import Address, Change, Resource
-from provisioner.state import StateStore
+from provisioner.state import RunStatus, StateStore
 
 log = logging.getLogger(__name__)
 Status = Literal["ok", "failed", "skipped", "task_opened"]
@@ -40,8 +40,12 @@ Progress = Callable[[Outcome], None]
 
 @dataclass(frozen=True)
 class ApplyReport:
+    """What one apply did. `not_started` counts the changes a stop request left for later."""
+
     run_id: int
     outcomes: tuple[Outcome, ...]
+    not_started: int = 0
+    interrupted: bool = False
 
     @property
     def failed(self) -> bool:
@@ -57,8 +61,12 @@ class Executor:
         store: StateStore,
         connectors: Mapping[str, Connector],
         progress: Progress | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
+        """`stop`, once set (Ctrl-C, SIGTERM), means: start no new change; those in flight
+        finish and are recorded, and the run ends `interrupted`."""
         self.store = store
+        self.stop = stop or threading.Event()
         self.connectors = connectors
         self.progress = progress or (lambda outcome: None)
         self.recorded: dict[Address, Resource] = {}
@@ -96,7 +104,10 @@ class Executor:
             # the run itself must not stay "running".
             self.store.finish_run(run_id, "interrupted")
             raise
-        self.store.finish_run(run_id, "failed" if report.failed else "ok")
+        status: RunStatus = (
+            "interrupted" if report.interrupted else "failed" if report.failed else "ok"
+        )
+        self.store.finish_run(run_id, status)
         return report
 
     def _run(
@@ -119,13 +130,16 @@ class Executor:
                 pool.map(lambda shop: self._shop(run_id, shop, by_shop[shop]), sorted(by_shop))
             )
         outcomes = tuple(outcome for shop_outcomes in results for outcome in shop_outcomes)
-        return ApplyReport(run_id, outcomes)
+        left = len(plan.changes) - len(outcomes)
+        return ApplyReport(run_id, outcomes, left, interrupted=self.stop.is_set())
 
     def _shop(self, run_id: int, shop: str, changes: list[Change]) -> list[Outcome]:
         connector = self.connectors[shop]
         writer = connector.writer() if any(c.execution == "api" for c in changes) else None
         done: dict[str, Outcome] = {}
         for change in changes:
+            if self.stop.is_set():
+                break  # what is not started is simply left for the next apply
             outcome = self._one(run_id, connector, writer, change, done)
             done[change.key] = outcome
             self.progress(outcome)

@@ -27,7 +27,7 @@ class _Group(LazyGroup):
         except ProvisionerError as exc:
             if _debugging(ctx):
                 raise
-            error(str(exc))
+            error(str(exc), exc.details)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as exc:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Protocol, Self, TextIO
 
 from provisioner.apply.executor import Outcome
 from provisioner.cli.output import use_color
+from provisioner.printable import printable
 from provisioner.resources import Change
 
 if TYPE_CHECKING:
@@ -73,7 +74,9 @@ def _interval() -> float:
 
 def failure_line(outcome: Outcome) -> str:
     change = outcome.change
-    return f"✗ {change.action} {change.address} [{change.execution}] ({outcome.message})"
+    return "✗ " + printable(
+        f"{change.action} {change.address} [{change.execution}] ({outcome.message})"
+    )
 
 
 class _Counts:

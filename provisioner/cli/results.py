@@ -22,6 +22,7 @@ from typing import Any
 
 from provisioner.apply.executor import ApplyReport, Outcome, Status
 from provisioner.cli.output import style
+from provisioner.printable import printable
 
 FORMAT_VERSION = "1"
 STATUSES: tuple[Status, ...] = ("ok", "task_opened", "skipped", "failed")
@@ -53,8 +54,9 @@ def counts(outcomes: Sequence[Outcome]) -> dict[str, int]:
 def result_line(outcome: Outcome) -> str:
     mark, colour = _MARKS[outcome.status]
     change = outcome.change
-    detail = f" ({outcome.message})" if outcome.message else ""
-    return f"{style(mark, fg=colour)} {change.action} {change.address} [{change.execution}]{detail}"
+    detail = f" ({outcome.message})" if outcome.message else ""  # a platform's words, maybe
+    line = printable(f"{change.action} {change.address} [{change.execution}]{detail}")
+    return f"{style(mark, fg=colour)} {line}"
 
 
 def render_results_text(report: ApplyReport, platforms: Mapping[str, str]) -> str:

@@ -18,6 +18,7 @@ from provisioner.catalog import load_catalog
 from provisioner.connectors.base import ShopContext
 from provisioner.model import Day, Schedule
 from provisioner.platforms import BackOffice
+from provisioner.printable import printable
 from provisioner.resources import Change, FieldValue
 
 _ZH = "zh-CN"
@@ -116,7 +117,10 @@ class _Words:
 
     def __call__(self, key: str, **values: object) -> str:
         chinese, english = _PHRASES[key]
-        return (chinese if self.language == _ZH else english).format(**values)
+        # Values come from the config: escaped, so none can start a line of a task's steps.
+        # `boxes` is this module's own layout (catalog labels on lines of their own).
+        shown = {k: v if k == "boxes" else printable(str(v)) for k, v in values.items()}
+        return (chinese if self.language == _ZH else english).format(**shown)
 
     def value(self, field: str, value: FieldValue) -> str:
         if isinstance(value, bool):

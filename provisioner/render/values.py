@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
+from provisioner.printable import printable
 from provisioner.resources import FieldValue
-
-# Names and values can come from a live platform (unmanaged accounts, drift): a control
-# character there must not move the cursor, recolour the terminal or break a Markdown line.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def clean(text: str) -> str:
-    """The text with control characters shown as escapes, so it stays on one harmless line."""
-    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+    """The text with control characters shown as escapes, so it stays on one harmless line.
+
+    Names and values can come from a live platform (unmanaged accounts, drift): a control
+    character there must not move the cursor, recolour the terminal or break a Markdown line.
+    """
+    return printable(text)
 
 
 def format_value(value: FieldValue) -> str:

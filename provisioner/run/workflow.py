@@ -78,7 +78,7 @@ def _plan_with(
 ) -> Planned:
     found = problems(connectors, parallelism)
     if found:
-        raise PlanError("\n  ".join(["the config does not fit the platforms:", *found]))
+        raise PlanError("the config does not fit the platforms:").detailed(found)
     with paused_gc():
         live = observe(connectors, parallelism)
         # A field a platform could not read this time (an API gone or not granted): recorded.

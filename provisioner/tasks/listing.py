@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from provisioner.model import Config, Settings
+from provisioner.printable import printable
 from provisioner.state import Task
 from provisioner.tasks.clock import iso, show, span
 from provisioner.tasks.due import Deadline, deadline, opened_at
@@ -91,31 +92,32 @@ def _task_text(task: Task, view: TaskView, emphasis: Emphasis) -> str:
     late = task.is_open and limit.overdue(view.now)
     colour = "red" if late else "yellow" if task.is_open else ""
     if language == "zh-CN":
-        header = f"#{task.id} {emphasis(status, colour)} {view.summary(task)} · {view.shop(task)}"
+        what = f"{view.summary(task)} · {view.shop(task)}"
+        header = f"#{task.id} {emphasis(status, colour)} {printable(what)}"
     else:
-        header = (
-            f"#{task.id} {emphasis(status, colour)} {task.action} {task.address} ({task.platform})"
+        header = f"#{task.id} {emphasis(status, colour)} " + printable(
+            f"{task.action} {task.address} ({task.platform})"
         )
     lines = [header]
     agent = view.agent(task)
     if agent:
-        lines.append(agent if language == "zh-CN" else f"agent: {agent}")
+        lines.append(printable(agent if language == "zh-CN" else f"agent: {agent}"))
     if language != "zh-CN":
-        lines.append(word(language, "why", reason=task.reason))
+        lines.append(printable(word(language, "why", reason=task.reason)))
     who = task.created_by or "?"
-    lines.append(
-        word(language, "opened", at=show(opened_at(task), view.settings.timezone), who=who)
-    )
+    at = show(opened_at(task), view.settings.timezone)
+    lines.append(printable(word(language, "opened", at=at, who=who)))
     if task.is_open:
-        due = view.due_line(task)
+        due = printable(view.due_line(task))
         lines.append(emphasis(due, "red") if late else due)
         waits = view.waits(task)
         if waits:
-            lines.append(waits)
-        lines += [step.replace("\n", "\n   ") for step in task.steps]
+            lines.append(printable(waits))
+        # A step's own line breaks are its layout (values in it were escaped when it was made).
+        lines += ["\n   ".join(map(printable, step.split("\n"))) for step in task.steps]
         lines.append(word(language, "then", id=task.id))
     else:
-        lines.append(_closed(task, view))
+        lines.append(printable(_closed(task, view)))
     return "\n   ".join(lines) + "\n"
 
 

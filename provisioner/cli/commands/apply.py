@@ -16,6 +16,7 @@ from provisioner.cli.output import echo, warning
 from provisioner.cli.progress import progress_for
 from provisioner.cli.render import rendered
 from provisioner.cli.results import render_results_json, render_results_text, summary_line
+from provisioner.cli.stopping import EXIT_INTERRUPTED, stop_on_signals
 from provisioner.config.checkout import located
 from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.errors import ProvisionerError, UnsafePlanError
@@ -88,8 +89,8 @@ def command(
                     echo(render_results_json(None, {}, planned.plan.digest), nl=False)
                 return
             commit = git_commit(loaded.base_dir)
-            with progress_for(plan.changes) as progress:
-                executor = Executor(store, planned.connectors, progress)
+            with progress_for(plan.changes) as progress, stop_on_signals() as stop:
+                executor = Executor(store, planned.connectors, progress, stop)
                 report = executor.apply(
                     plan,
                     who=who,
@@ -108,6 +109,8 @@ def command(
         echo(render_results_text(report, platforms), nl=False)
         _summarise(report)
     tell(loaded, message)  # after the lock is released: a slow bot holds up nobody
+    if report.interrupted:
+        ctx.exit(EXIT_INTERRUPTED)
     if report.failed:
         ctx.exit(1)
 
@@ -186,6 +189,11 @@ def _confirm() -> None:
 
 
 def _summarise(report: ApplyReport) -> None:
+    if report.interrupted:
+        done = summary_line(report).removeprefix("Apply complete: ").removesuffix(".")
+        echo(f"Apply interrupted: {done}, {report.not_started} not started.")
+        warning("interrupted: run apply again to carry out what was not started")
+        return
     echo(summary_line(report))
     if report.count("task_opened"):
         echo(
