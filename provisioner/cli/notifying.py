@@ -10,11 +10,14 @@ from provisioner.notify.send import Sent, notify
 _AGAIN = "the tasks are recorded; `provisioner tasks remind` sends them again"
 
 
-def tell(loaded: LoadedConfig, message: Message | None, *, strict: bool = False) -> bool:
+def tell(
+    loaded: LoadedConfig, message: Message | None, *, strict: bool = False, err: bool = False
+) -> bool:
     """Send `message` to every configured bot; True when all got it.
 
     A bot that fails is one line: a warning (apply must not fail for a chat message), or an
     error when `strict` (`tasks remind` exists to deliver). Never the webhook or the secret.
+    `err`: say who was notified on stderr (apply's stdout may be its JSON report).
     """
     if message is None or not loaded.config.settings.notify:
         return True
@@ -28,7 +31,7 @@ def tell(loaded: LoadedConfig, message: Message | None, *, strict: bool = False)
             else:
                 warning(f"{line}; {_AGAIN}")
     if delivered:
-        echo(f"Notified {_names(delivered)}.")
+        echo(f"Notified {_names(delivered)}.", err=err)
     return len(delivered) == len(results)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,8 +59,7 @@ def test_apply_tells_every_bot_what_to_do_where_by_when(project: Project, bots: 
     project.write(team())
     applied = project.run("apply", "--auto-approve", env=environment(bots))
     assert applied.code == 0, applied.output
-    assert "Notified dingtalk, feishu, wecom." in applied.out
-    assert applied.err == ""
+    assert applied.err == "Notified dingtalk, feishu, wecom.\n"  # stdout stays the apply report
 
     tasks = {task["address"]: task for task in project.tasks()}
     account_task = tasks["pdd/account/小王"]
@@ -126,7 +126,7 @@ def test_a_bot_that_recovers_or_times_out(project: Project, bots: Bots) -> None:
     project.write(team(notify=NOTIFY[2:]))
     bots.fail["wecom"] = 2
     recovered = project.run("apply", "--auto-approve", env=environment(bots))
-    assert (recovered.code, recovered.err) == (0, "")
+    assert (recovered.code, recovered.err) == (0, "Notified wecom.\n")
     assert bots.requests["wecom"] == 3 and len(bots.received["wecom"]) == 1
 
     project.write(team(wang=False, notify=NOTIFY[2:]))
@@ -163,7 +163,7 @@ def test_long_messages_are_split_within_each_platforms_limit(project: Project, b
     project.write(team(extra_pdd=60))
     applied = project.run("apply", "--auto-approve", env=environment(bots))
     assert applied.code == 0, applied.output
-    assert applied.err == ""
+    assert applied.err.startswith("Notified dingtalk (") and "wecom (5 messages)" in applied.err
     for name, limit in (("dingtalk", 20000), ("feishu", 20000), ("wecom", 4096)):
         messages = bots.received[name]
         assert 1 < len(messages) <= 5, name
@@ -174,7 +174,6 @@ def test_long_messages_are_split_within_each_platforms_limit(project: Project, b
     assert "另有 " in wecom  # summarised, one line per task, beyond five messages
     for number in range(60):
         assert f"双11客服{number:03d}" in wecom  # every task is named somewhere
-    assert "Notified dingtalk (" in applied.out and "wecom (5 messages)" in applied.out
 
 
 def test_remind_sends_what_is_open_overdue_first(project: Project, bots: Bots) -> None:
@@ -230,3 +229,11 @@ def test_webhooks_and_secrets_never_reach_output_logs_plans_or_state(
             assert canary not in result.output
         for content in stored:
             assert canary.encode() not in content
+
+
+def test_apply_json_stays_json_when_bots_are_told(project: Project, bots: Bots) -> None:
+    project.write(team())
+    applied = project.run("apply", "--auto-approve", "--format", "json", env=environment(bots))
+    assert applied.code == 0, applied.output
+    json.loads(applied.out)
+    assert applied.err == "Notified dingtalk, feishu, wecom.\n"

@@ -92,7 +92,10 @@ def test_done_records_the_change_and_cancel_plans_it_again(project: Project) -> 
     project.ok("tasks", "done", str(found["pdd/role/presales"]["id"]))
 
     done = project.ok("tasks", "done", str(done_id), "--note", "建好了")
-    assert f"Task #{done_id} done: create pdd/account/小王 recorded." in done.out
+    assert (
+        f"Task #{done_id} done: create pdd/account/小王 recorded (pinduoduo cannot be read: attested by tester)."
+        in done.out
+    )
     recorded = project.recorded()["pdd/account/小王"].fields
     assert (recorded["status"], recorded["roles"], recorded["reception_limit"]) == (
         "active",

@@ -31,7 +31,7 @@ SHORT_HELP = {
     "plan": "Compare the config with the recorded and live state of every shop.",
     "apply": "Carry out the plan: API changes now, manual changes as tasks.",
     "show": "Show a plan saved with `plan --out`, with each manual task's back-office steps.",
-    "tasks": "Manual tasks: list them, mark them done, cancel them, remind the team.",
+    "tasks": "Manual tasks: list them, mark them done, verify or cancel them, remind the team.",
     "check": "Exit 1 while a manual task that removes access is past its due time.",
     "import": "Live accounts, roles and groups not yet in the config, as YAML to merge into it.",
     "report": "Every account on every shop: who holds it, its roles, permissions and risk (for audits).",

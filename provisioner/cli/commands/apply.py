@@ -108,7 +108,7 @@ def command(
     else:
         echo(render_results_text(report, platforms), nl=False)
         _summarise(report)
-    tell(loaded, message)  # after the lock is released: a slow bot holds up nobody
+    tell(loaded, message, err=True)  # after the lock is released: a slow bot holds up nobody
     if report.interrupted:
         ctx.exit(EXIT_INTERRUPTED)
     if report.failed:

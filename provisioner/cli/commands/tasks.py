@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from provisioner.apply.identity import current_user
-from provisioner.apply.tasks import complete_task
+from provisioner.apply.tasks import Verdict, complete_task, verify_open
 from provisioner.cli.notifying import tell
 from provisioner.cli.options import config_option, format_option
 from provisioner.cli.output import echo, style
@@ -39,7 +39,7 @@ sub_config_option = click.option(
 @config_option
 @click.pass_context
 def command(ctx: click.Context, config_path: Path) -> None:
-    """Manual tasks: list them, mark them done, cancel them, remind the team."""
+    """Manual tasks: list them, mark them done, verify or cancel them, remind the team."""
     ctx.obj = {**(ctx.obj or {}), "config_path": config_path}
     if ctx.invoked_subcommand is None:
         ctx.invoke(list_tasks)
@@ -90,12 +90,24 @@ def list_tasks(
 @command.command("done")
 @click.argument("task_ids", nargs=-1, required=True, type=int)
 @click.option("--note", help="What was done, for the record.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Close it although the live shop does not show it done (needs --note: kept as an override).",
+)
 @sub_config_option
 @click.pass_context
 def done(
-    ctx: click.Context, task_ids: tuple[int, ...], note: str | None, sub_config: Path | None
+    ctx: click.Context,
+    task_ids: tuple[int, ...],
+    note: str | None,
+    force: bool,
+    sub_config: Path | None,
 ) -> None:
-    """Record that tasks were carried out in the back office."""
+    """Record that tasks were carried out in the back office (checked on the live shop where it
+    can be read)."""
+    if force and not (note and note.strip()):
+        raise click.UsageError("--force needs --note saying why the live shop may be trusted less")
     loaded = loaded_config(ctx, sub_config)
     who = current_user()
     with (
@@ -105,14 +117,65 @@ def done(
         connectors = connect_shops(loaded, store)
         try:
             for task_id in task_ids:
-                task = complete_task(store, connectors, task_id, who, note)
+                task = complete_task(store, connectors, task_id, who, note, force=force)
                 echo(_done_line(task))
         finally:
             close_all(connectors)
 
 
+_HOW = {
+    "verified": "checked on the live shop",
+    "attested": "{platform} cannot be read: attested by {who}",
+    "forced": "forced by {who} although the live shop does not show it",
+}
+
+
 def _done_line(task: Task) -> str:
-    return f"Task #{task.id} done: {task.action} {task.address} recorded."
+    how = _HOW.get(task.closed_how or "", "")
+    detail = f" ({how.format(platform=task.platform, who=task.closed_by)})" if how else ""
+    return f"Task #{task.id} done: {task.action} {task.address} recorded{detail}."
+
+
+@command.command("verify")
+@sub_config_option
+@click.pass_context
+def verify(ctx: click.Context, sub_config: Path | None) -> None:
+    """Close every open task the live shop already shows done (where the platform can read it)."""
+    loaded = loaded_config(ctx, sub_config)
+    who = current_user()
+    with (
+        StateStore.open(state_path(loaded)) as store,
+        store.lock(who, "tasks verify", TASK_LOCK_WAIT),
+    ):
+        connectors = connect_shops(loaded, store)
+        try:
+            verdicts = verify_open(store, connectors, who)
+        finally:
+            close_all(connectors)
+    if not verdicts:
+        echo("No open manual tasks.")
+        return
+    for verdict in verdicts:
+        echo(_verdict_line(verdict))
+    closed = sum(1 for verdict in verdicts if verdict.outcome == "verified")
+    echo(f"Verified {closed} of {len(verdicts)} open tasks.")
+
+
+def _verdict_line(verdict: Verdict) -> str:
+    task = verdict.task
+    what = f"{task.action} {task.address}"
+    if verdict.outcome == "verified":
+        return f"Task #{task.id} done: {what} is live (checked on the live shop)."
+    if verdict.outcome == "not_yet":
+        return f"Task #{task.id} still open: {verdict.detail}."
+    if verdict.outcome == "waiting":
+        return f"Task #{task.id} still open: waits for {verdict.detail}."
+    if verdict.outcome == "unreachable":
+        return f"Task #{task.id} not checked: cannot read {task.address.shop} ({verdict.detail})."
+    return (
+        f"Task #{task.id} not checked: {task.platform} cannot be read; "
+        f"`provisioner tasks done {task.id}` once it is done."
+    )
 
 
 @command.command("cancel")
