@@ -8,7 +8,9 @@ carried out); a rate-limit ban starting now; then the call; then, for a hang, th
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -79,6 +81,8 @@ class EmulatorApp:
             self._sleep(draw.latency)
         if draw.fail_status is not None:
             return Response("<html><body>Service Unavailable</body></html>", draw.fail_status)
+        if draw.reset:
+            return _drop_connection(request)
         if draw.ban_seconds is not None:
             self.limiter.ban(params.get("app_key") or params.get("appkey", ""), draw.ban_seconds)
         body = self._handle(family, method, params)
@@ -102,6 +106,17 @@ class EmulatorApp:
         elif request.method != "GET":
             return Response("method not allowed", status=405, mimetype="text/plain")
         return _json(self.faults.get().to_json())
+
+
+def _drop_connection(request: Request) -> Response:
+    """End the connection unanswered, as a reset or a crashed proxy does (the client sees no
+    reply at all); in process, with no socket, a gateway's 503 stands in for it."""
+    connection = request.environ.get("werkzeug.socket")
+    if connection is None:
+        return Response("<html><body>Service Unavailable</body></html>", 503)
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_RDWR)
+    return Response(b"", 503)  # werkzeug's write to the closed socket is a dropped connection
 
 
 def _json(body: object, status: int = 200) -> Response:
