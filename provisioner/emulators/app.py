@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import socket
 import time
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
+from provisioner.emulators import guard
 from provisioner.emulators.calls import Call
 from provisioner.emulators.family import Family, families
 from provisioner.emulators.faults import FaultBox, Faults
@@ -28,6 +30,7 @@ from provisioner.emulators.store import Store
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
+logger = logging.getLogger(__name__)
 FAULTS_PATH = "/_emulator/faults"
 
 
@@ -74,7 +77,10 @@ class EmulatorApp:
         return Response("not found", status=404, mimetype="text/plain")
 
     def _api(self, request: Request, family: Family) -> Response:
-        params = {key: request.values.get(key, "") for key in request.values}
+        try:
+            params = guard.params(request)
+        except guard.BadRequest as exc:
+            return _json(guard.refusal(family.name, str(exc)))
         method = family.method_of(request.path, params)
         draw = self.faults.draw(method)
         if draw.latency:
@@ -85,7 +91,11 @@ class EmulatorApp:
             return _drop_connection(request)
         if draw.ban_seconds is not None:
             self.limiter.ban(params.get("app_key") or params.get("appkey", ""), draw.ban_seconds)
-        body = self._handle(family, method, params)
+        try:
+            body = self._handle(family, method, params)
+        except Exception:  # an emulator bug: still the platform's shape, never an HTML page
+            logger.exception("emulator: %s %s failed", family.name, method)
+            body = guard.service_error(family.name)
         if draw.hang_seconds is not None:
             self._sleep(draw.hang_seconds)
         return _json(body)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provisioner.config.heap import paused_gc
-from provisioner.config.loader import LoadedConfig, load_config
+from provisioner.config.loader import LoadedConfig, load_config, located
 from provisioner.connectors.base import Connector
-from provisioner.errors import PlanError, StateError
+from provisioner.errors import StateError
 from provisioner.plan.model import Plan
 from provisioner.plan.planner import Observed, make_plan, select_shops
 from provisioner.run.observe import connect, observe, problems
@@ -80,7 +80,7 @@ def _plan_with(
 ) -> Planned:
     found = problems(connectors, parallelism)
     if found:
-        raise PlanError("\n  ".join(["the config does not fit the platforms:", *found]))
+        raise located(loaded, found)  # FILE:LINE:COL of what each platform objects to
     with paused_gc():
         live = observe(connectors, parallelism)
         # A field a platform could not read this time (an API gone or not granted): recorded.
