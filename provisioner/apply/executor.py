@@ -17,6 +17,7 @@ from typing import Literal
 
 from provisioner.apply.recording import recorded_after
 from provisioner.connectors.base import Connector, ShopWriter
+from provisioner.connectors.budget import CHANGE_BUDGET, within
 from provisioner.connectors.steps import manual_steps
 from provisioner.errors import CallTimeoutError, ConnectorError, UnsafePlanError
 from provisioner.plan.model import Plan
@@ -174,7 +175,8 @@ class Executor:
             return self._open_task(run_id, connector, change, done)
         assert writer is not None
         try:
-            remote_id = _call(writer, change)
+            with within(CHANGE_BUDGET):
+                remote_id = _call(writer, change)
         except ConnectorError as exc:
             message = str(exc) or type(exc).__name__
             self.store.record_result(run_id, change, "failed", message)

@@ -94,6 +94,16 @@ def load_config(path: Path) -> LoadedConfig:
     )
 
 
+def located(loaded: LoadedConfig, findings: Iterable[Finding]) -> ConfigError:
+    """Findings made after loading (at plan time: what a platform says about the config), as
+    one ConfigError whose every line has the file, line and column it names. The files are
+    read again for their positions: only this error path pays for it."""
+    sources, _, _, _ = _read_all(loaded.files, loaded.base_dir)
+    _, owners, _ = _merge(sources, [])
+    locator = _Locator(sources, owners)
+    return ConfigError(locator.diagnostic(finding) for finding in findings)
+
+
 def discover(path: Path) -> list[Path]:
     """The files a config consists of, in merge order; hidden files and folders are skipped."""
     if path.is_file():

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Protocol
 
+from provisioner.config.checks import Finding
 from provisioner.model import Schedule, Shop
 from provisioner.platforms import (  # re-exported: connectors, third-party ones too, import them here
     NO_API,
@@ -167,8 +168,13 @@ class Connector(ABC):
     def descriptor(self) -> Platform:
         return descriptor(self.platform)
 
-    def problems(self) -> tuple[str, ...]:
-        """Plan-time configuration problems this platform cannot work with (e.g. unbound roles)."""
+    def problems(self) -> tuple[Finding | str, ...]:
+        """Plan-time configuration problems this platform cannot work with (e.g. unbound roles).
+
+        A `Finding` names the place in the config that caused it (`loc`, as in
+        `("roles", "presales", "native", "kuaishou", "roles")`), so the user sees its file,
+        line and column; a plain string is shown at the shop's entry.
+        """
         return ()
 
     def close(self) -> None:  # noqa: B027 - optional hook

@@ -33,6 +33,7 @@ import certifi
 import httpx
 
 from provisioner import __version__
+from provisioner.connectors.budget import remaining
 from provisioner.errors import (
     CallTimeoutError,
     ConflictError,
@@ -234,7 +235,7 @@ class HttpClient:
         `parse` raises typed `ConnectorError`s for the platform's refusals. A call that is not
         `idempotent` is retried only when it surely did not happen (rate-limited, never sent).
         """
-        attempt = 0
+        attempt, started = 0, time.monotonic()
         while True:
             attempt += 1
             self._bucket.acquire()
@@ -243,14 +244,20 @@ class HttpClient:
             except ConnectorError as exc:
                 failure = exc
             wait = self._retry_wait(failure, attempt, idempotent)
+            left = remaining()
+            if wait is not None and left is not None and wait >= left:
+                wait = None  # the change's time budget would run out while waiting
             if wait is None:
-                raise self._scrubbed(failure)
+                raise self._given_up(failure, attempt, time.monotonic() - started)
             self._pause(failure, wait, label, attempt)
 
     def _send(self, request: HttpRequest, label: str) -> HttpReply:
         failure: ConnectorError | None = None
+        left = remaining()
+        # Never wait for an answer past the change's budget (but give every call a chance).
+        timeout = self.timeout if left is None else max(1.0, min(self.timeout, left))
         try:
-            response = self._client.post(request.path, data=dict(request.form))
+            response = self._client.post(request.path, data=dict(request.form), timeout=timeout)
         except httpx.HTTPError as exc:
             failure = self._transport_error(exc, label)
         if failure is not None:
@@ -294,8 +301,11 @@ class HttpClient:
         else:
             self._sleep(wait)
 
-    def _scrubbed(self, failure: ConnectorError) -> ConnectorError:
-        failure.args = (self._redact(str(failure)),)
+    def _given_up(self, failure: ConnectorError, attempts: int, seconds: float) -> ConnectorError:
+        text = self._redact(str(failure))
+        if attempts > 1:
+            text += f" (gave up after {attempts} attempts in {seconds:.1f}s)"
+        failure.args = (text,)
         return failure
 
     def _redact(self, text: str) -> str:
@@ -341,12 +351,16 @@ def create_once(
     lookup: Callable[[], str | None],
     *,
     label: str,
-    attempts: int = 3,
+    attempts: int = RetryPolicy.attempts,
 ) -> str:
     """Create something exactly once: after a failure whose outcome is unknown (timeout, 5xx),
-    look it up by its natural key and only create again if it is not there."""
+    look it up by its natural key and only create again if it is not there (within the
+    change's time budget)."""
     failure: TransientError | None = None
     for attempt in range(1, attempts + 1):
+        left = remaining()
+        if failure is not None and left is not None and left <= 0:
+            break
         try:
             return create()
         except TransientError as exc:

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ClassVar
 
+from provisioner.config.checks import Finding
 from provisioner.connectors.base import BackOfficeDesk, Capabilities, LiveShop, ShopContext
 from provisioner.connectors.endpoints import require_credentials, resolve_endpoint
 from provisioner.connectors.http import (
@@ -450,17 +451,20 @@ class KuaishouConnector(RemoteConnector[KuaishouApi]):
         recorded = self.context.recorded_ids
         return {a.name: remote for a, remote in recorded.items() if a.kind == "group"}
 
-    def problems(self) -> tuple[str, ...]:
-        """Templates bound to no Kuaishou role, or to a role this shop does not have."""
+    def problems(self) -> tuple[Finding | str, ...]:
+        """Templates bound to no Kuaishou role, or to a role this shop does not have: each at
+        the template (or its binding) in the config."""
         if not self.context.roles:
             return ()
         existing = sorted(role.name for role in self._open()[0].roles())
-        found: list[str] = []
+        found: list[Finding | str] = []
         for name, binding in sorted(self.context.roles.items()):
             if not binding.native_roles:
-                found.append(_unbound(name, existing))
+                found.append(Finding(("roles", name), _unbound(name, existing), at_key=True))
             found += [
-                _unknown(name, role, existing)
+                Finding(
+                    ("roles", name, "native", "kuaishou", "roles"), _unknown(name, role, existing)
+                )
                 for role in binding.native_roles
                 if role not in existing
             ]

@@ -8,7 +8,10 @@ carried out); a rate-limit ban starting now; then the call; then, for a hang, th
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import socket
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
+from provisioner.emulators import guard
 from provisioner.emulators.calls import Call
 from provisioner.emulators.family import Family, families
 from provisioner.emulators.faults import FaultBox, Faults
@@ -26,6 +30,7 @@ from provisioner.emulators.store import Store
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
+logger = logging.getLogger(__name__)
 FAULTS_PATH = "/_emulator/faults"
 
 
@@ -72,16 +77,25 @@ class EmulatorApp:
         return Response("not found", status=404, mimetype="text/plain")
 
     def _api(self, request: Request, family: Family) -> Response:
-        params = {key: request.values.get(key, "") for key in request.values}
+        try:
+            params = guard.params(request)
+        except guard.BadRequest as exc:
+            return _json(guard.refusal(family.name, str(exc)))
         method = family.method_of(request.path, params)
         draw = self.faults.draw(method)
         if draw.latency:
             self._sleep(draw.latency)
         if draw.fail_status is not None:
             return Response("<html><body>Service Unavailable</body></html>", draw.fail_status)
+        if draw.reset:
+            return _drop_connection(request)
         if draw.ban_seconds is not None:
             self.limiter.ban(params.get("app_key") or params.get("appkey", ""), draw.ban_seconds)
-        body = self._handle(family, method, params)
+        try:
+            body = self._handle(family, method, params)
+        except Exception:  # an emulator bug: still the platform's shape, never an HTML page
+            logger.exception("emulator: %s %s failed", family.name, method)
+            body = guard.service_error(family.name)
         if draw.hang_seconds is not None:
             self._sleep(draw.hang_seconds)
         return _json(body)
@@ -102,6 +116,17 @@ class EmulatorApp:
         elif request.method != "GET":
             return Response("method not allowed", status=405, mimetype="text/plain")
         return _json(self.faults.get().to_json())
+
+
+def _drop_connection(request: Request) -> Response:
+    """End the connection unanswered, as a reset or a crashed proxy does (the client sees no
+    reply at all); in process, with no socket, a gateway's 503 stands in for it."""
+    connection = request.environ.get("werkzeug.socket")
+    if connection is None:
+        return Response("<html><body>Service Unavailable</body></html>", 503)
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_RDWR)
+    return Response(b"", 503)  # werkzeug's write to the closed socket is a dropped connection
 
 
 def _json(body: object, status: int = 200) -> Response:

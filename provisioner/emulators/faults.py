@@ -9,6 +9,7 @@ stay until changed. `methods`, when set, limits every fault to calls of those AP
 from __future__ import annotations
 
 import dataclasses
+import random
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +24,12 @@ class Faults:
     - `ban_next`: when > 0, the next call starts a rate-limit ban of this many seconds;
     - `qps`: calls per second allowed per app key (None: the emulator's default);
     - `retired`: API methods answered the way the platform answers an API it no longer offers
-      or this app may not call (JOS only: "API不存在"), as some of JD's 子账号 APIs may be.
+      or this app may not call (JOS only: "API不存在"), as some of JD's 子账号 APIs may be;
+    - chaos, drawn call by call at random (`seed` makes it repeatable): `fail_rate` of the
+      calls answer HTTP `fail_status` without doing anything, `reset_rate` drop the connection
+      without doing anything or answering (over HTTP; in process they answer 503 like
+      `fail_rate`), `ban_rate` start a rate-limit ban of `ban_seconds`, `slow_rate` are carried
+      out and answered `slow_seconds` late.
     """
 
     latency: float = 0.0
@@ -35,6 +41,13 @@ class Faults:
     qps: float | None = None
     methods: tuple[str, ...] = ()
     retired: tuple[str, ...] = ()
+    fail_rate: float = 0.0
+    reset_rate: float = 0.0
+    ban_rate: float = 0.0
+    ban_seconds: float = 1.0
+    slow_rate: float = 0.0
+    slow_seconds: float = 1.0
+    seed: int | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Faults:
@@ -58,11 +71,14 @@ def _coerce(name: str, value: object) -> object:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ValueError(f"{name}: expected a list of method names")
         return tuple(value)
-    if name == "qps" and value is None:
+    if name in ("qps", "seed") and value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{name}: expected a number")
-    return int(value) if name in ("fail_next", "fail_status", "hang_next") else float(value)
+    if name.endswith("_rate") and not 0 <= value <= 1:
+        raise ValueError(f"{name}: expected a share between 0 and 1")
+    integer = name in ("fail_next", "fail_status", "hang_next", "seed")
+    return int(value) if integer else float(value)
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,7 @@ class Draw:
     fail_status: int | None = None
     hang_seconds: float | None = None
     ban_seconds: float | None = None
+    reset: bool = False
 
 
 class FaultBox:
@@ -81,6 +98,7 @@ class FaultBox:
     def __init__(self, faults: Faults | None = None) -> None:
         self._lock = threading.Lock()
         self._faults = faults or Faults()
+        self._random = random.Random(self._faults.seed)
 
     def get(self) -> Faults:
         with self._lock:
@@ -89,12 +107,16 @@ class FaultBox:
     def set(self, faults: Faults) -> None:
         with self._lock:
             self._faults = faults
+            self._random = random.Random(faults.seed)
 
     def draw(self, method: str) -> Draw:
         with self._lock:
             faults = self._faults
             if faults.methods and method not in faults.methods:
                 return Draw()
+            chaos = self._chaos(faults)
+            if chaos is not None:
+                return chaos
             # A failed call is never carried out, so it cannot also hang or start a ban.
             if faults.fail_next > 0:
                 self._faults = dataclasses.replace(faults, fail_next=faults.fail_next - 1)
@@ -107,3 +129,17 @@ class FaultBox:
                 hang_seconds=faults.hang_seconds if faults.hang_next > 0 else None,
                 ban_seconds=faults.ban_next if faults.ban_next > 0 else None,
             )
+
+    def _chaos(self, faults: Faults) -> Draw | None:
+        """One random draw over the rates, in order; None: this call goes through untouched."""
+        roll = self._random.random()
+        for rate, draw in (
+            (faults.fail_rate, Draw(faults.latency, fail_status=faults.fail_status)),
+            (faults.reset_rate, Draw(faults.latency, reset=True)),
+            (faults.ban_rate, Draw(faults.latency, ban_seconds=faults.ban_seconds)),
+            (faults.slow_rate, Draw(faults.latency + faults.slow_seconds)),
+        ):
+            if roll < rate:
+                return draw
+            roll -= rate
+        return None

@@ -8,12 +8,15 @@ their writes; WAL lets reads go on meanwhile. `platform` is "top" (Tmall and Tao
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from provisioner.emulators.identity import session_for
 
 Platform = str  # an emulated family's name: "top", "kuaishou", "jos" (`Family.name`)
 DB_NAME = "emulator.db"
@@ -100,6 +103,7 @@ class Store:
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            _hash_plain_sellers(conn)
         finally:
             conn.close()
 
@@ -119,7 +123,7 @@ class Store:
         conn = self._connect()
         try:
             conn.execute("BEGIN IMMEDIATE")
-            tenant = Tenant(conn, platform, seller)
+            tenant = Tenant(conn, platform, seller_key(seller))
             _ensure_seller(tenant)
             yield tenant
             conn.execute("COMMIT")
@@ -128,6 +132,25 @@ class Store:
             raise
         finally:
             conn.close()
+
+
+def seller_key(seller: str) -> str:
+    """How the database names a seller: a SHA-256 digest of the session (access token) that
+    acts as it, never the token itself, nor the name that rebuilds it."""
+    return hashlib.sha256(session_for(seller).encode()).hexdigest()
+
+
+_SELLER_TABLES = ("sellers", "accounts", "roles", "groups")
+
+
+def _hash_plain_sellers(conn: sqlite3.Connection) -> None:
+    # Databases written before sellers were hashed keep their data under the new keys.
+    conn.create_function("seller_key", 1, seller_key, deterministic=True)
+    with conn:
+        for table in _SELLER_TABLES:
+            conn.execute(
+                f"UPDATE {table} SET seller = seller_key(seller) WHERE length(seller) != 64"
+            )
 
 
 def seller_id(tenant: Tenant) -> int:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
+from provisioner.config.checks import Finding
 from provisioner.config.loader import LoadedConfig
 from provisioner.connectors.base import Connector, LiveShop, ShopContext
 from provisioner.connectors.registry import connector_class
@@ -72,11 +74,18 @@ def connect(
     return connectors
 
 
-def problems(connectors: Mapping[str, Connector], parallelism: int = 4) -> list[str]:
-    """Each shop's configuration problems, checked in parallel (some need a platform call)."""
+def problems(connectors: Mapping[str, Connector], parallelism: int = 4) -> list[Finding]:
+    """Each shop's configuration problems, checked in parallel (some need a platform call),
+    each at the place in the config that caused it (the shop's entry when the connector does
+    not say)."""
 
-    def check(name: str) -> list[str]:
-        return [f"{name}: {problem}" for problem in connectors[name].problems()]
+    def check(name: str) -> list[Finding]:
+        return [
+            Finding(("shops", name), f"{name}: {found}", at_key=True)
+            if isinstance(found, str)
+            else replace(found, message=f"{name}: {found.message}")
+            for found in connectors[name].problems()
+        ]
 
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
         return [problem for found in pool.map(check, sorted(connectors)) for problem in found]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from provisioner.config.heap import paused_gc
-from provisioner.config.loader import LoadedConfig, load_config
+from provisioner.config.loader import LoadedConfig, load_config, located
 from provisioner.connectors.base import Connector
 from provisioner.connectors.steps import manual_steps
 from provisioner.errors import PlanError, StateError
@@ -78,7 +78,7 @@ def _plan_with(
 ) -> Planned:
     found = problems(connectors, parallelism)
     if found:
-        raise PlanError("the config does not fit the platforms:").detailed(found)
+        raise located(loaded, found)  # FILE:LINE:COL of what each platform objects to
     with paused_gc():
         live = observe(connectors, parallelism)
         # A field a platform could not read this time (an API gone or not granted): recorded.

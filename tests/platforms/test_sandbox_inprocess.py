@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from platform_harness import EveryonesPhone
 
+from provisioner.cli.main import main
+from provisioner.config.checks import Finding
 from provisioner.connectors.base import RoleBinding, ShopContext
 from provisioner.connectors.kuaishou import KuaishouConnector
 from provisioner.connectors.top import TaobaoConnector, TmallConnector
@@ -123,9 +125,43 @@ def test_kuaishou_reports_unbound_and_unknown_role_bindings(tmp_path: Path) -> N
         "lead": RoleBinding("lead", ("team.manage",), native_roles=("售後客服",)),
     }
     problems = KuaishouConnector(_context(tmp_path, "ks", "kuaishou", roles)).problems()
-    assert len(problems) == 2
-    assert "role template 'shipping' is not bound to any Kuaishou role" in problems[1]
-    assert "'售後客服', which this shop does not have (did you mean '售后客服'?)" in problems[0]
+    assert [(p.loc, p.at_key) for p in problems if isinstance(p, Finding)] == [
+        (("roles", "lead", "native", "kuaishou", "roles"), False),
+        (("roles", "shipping"), True),
+    ]
+    messages = [p.message for p in problems if isinstance(p, Finding)]
+    assert "role template 'shipping' is not bound to any Kuaishou role" in messages[1]
+    assert "'售後客服', which this shop does not have (did you mean '售后客服'?)" in messages[0]
+
+
+def test_a_missing_kuaishou_role_is_reported_at_the_config_line_that_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "config.yaml").write_text(
+        """version: 1
+shops:
+  ks: {platform: kuaishou, name: KS, endpoint: sandbox}
+roles:
+  cs:
+    permissions: [chat.reply]
+    native: {kuaishou: {roles: [客服, 售後客服]}}
+  lead: {permissions: [team.manage]}
+agents:
+  a: {name: 甲, phone: "13800000001", accounts: [{shop: ks, nickname: 甲, roles: [cs, lead]}]}
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["plan"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "config.yaml:7:32: roles.cs.native.kuaishou.roles: ks: role template 'cs' binds to"
+        " Kuaishou role '售後客服', which this shop does not have (did you mean '售后客服'?)",
+        "config.yaml:8:3: roles.lead: ks: role template 'lead' is not bound to any Kuaishou"
+        " role: add native: {kuaishou: {roles: [...]}} naming some of 售后客服, 客服, 客服主管,"
+        " 财务, 运营",
+        "error: 2 errors in the configuration",
+    ]
 
 
 def test_credentials_given_to_a_sandbox_shop_still_count(tmp_path: Path) -> None:
