@@ -10,7 +10,6 @@ from provisioner.config.heap import paused_gc
 from provisioner.config.loader import LoadedConfig, load_config, located
 from provisioner.connectors.base import Connector
 from provisioner.connectors.steps import manual_steps
-from provisioner.errors import PlanError, StateError
 from provisioner.plan.inventory import AccountAccess, inventory
 from provisioner.plan.model import Plan
 from provisioner.plan.planner import Observed, make_plan, plan_parts, select_shops
