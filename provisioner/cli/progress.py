@@ -1,7 +1,7 @@
 """Progress of a running apply, on stderr: live per shop on a terminal, a line now and then if not.
 
-On a terminal (stderr is a TTY) a live display (rich) shows a bar per shop being applied and one
-for the whole run; finished shops leave it, so 200 shops never make 200 lines. Anywhere else
+On a terminal (stderr is a TTY) a live display shows a bar per shop being applied and one for
+the whole run; finished shops leave it, so 200 shops never make 200 lines. Anywhere else
 (CI logs, `| tee`), a line every `PROVISIONER_PROGRESS_SECONDS` (default 5) while it runs,
 `1200/2378 changes, 3 shops left`, and then one where it ended; an apply done sooner writes
 none. Failures are shown the moment they happen, in both.
@@ -14,20 +14,18 @@ full of redrawn bars helps nobody.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self, TextIO
+from typing import Protocol, Self, TextIO
 
 from provisioner.apply.executor import Outcome
 from provisioner.cli.output import use_color
 from provisioner.resources import Change
-
-if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
 
 DEFAULT_INTERVAL = 5.0
 INTERVAL_VARIABLE = "PROVISIONER_PROGRESS_SECONDS"
@@ -145,71 +143,76 @@ class LineProgress:
 
 
 class LiveProgress:
-    """For a person at a terminal: one bar per running shop and one for the whole apply."""
+    """For a person at a terminal: one bar per running shop and one for the whole apply.
+
+    Drawn with plain ANSI sequences (redraw the frame in place, at most 10 times a second) and
+    erased at the end, since the results follow on stdout. No library: the obvious one (rich)
+    is also imported by httpx whenever it is installed, which every API plan would then pay.
+    """
+
+    REDRAW_SECONDS = 0.1
 
     def __init__(self, totals: Counter[str], stream: TextIO) -> None:
-        from rich.console import Console
-
         self.counts = _Counts(totals)
+        self.stream = stream
         self.lock = threading.Lock()
-        color = use_color(stream)
-        self.console = Console(
-            file=stream,
-            force_terminal=True,
-            no_color=not color,
-            color_system="auto" if color else None,
-            highlight=False,
-        )
-        self.progress: Progress | None = None
-        self.tasks: dict[str, TaskID] = {}
-        self.overall: TaskID | None = None
+        self.color = use_color(stream)
+        self.running: dict[str, None] = {}  # shops started and not finished, in start order
+        self.height = 0  # lines of the frame on screen
+        self.drawn = 0.0
 
     def __enter__(self) -> Self:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=self.console,
-            transient=True,  # the results, grouped per shop, follow on stdout
-            refresh_per_second=8,
-        )
-        self.progress.start()
-        self.overall = self.progress.add_task(
-            f"{self.counts.total} changes, {len(self.counts.totals)} shops",
-            total=self.counts.total,
-        )
+        with self.lock:
+            self.stream.write("\x1b[?25l")  # hide the cursor while drawing
+            self._draw()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+        with self.lock:
+            self._erase()
+            self.stream.write("\x1b[?25h")
+            self.stream.flush()
 
     def __call__(self, outcome: Outcome) -> None:
         with self.lock:
             shop = self.counts.add(outcome)
-            progress = self.progress
-            if progress is None or self.overall is None:
-                return
-            if outcome.status == "failed":
-                progress.console.print(failure_line(outcome), style="red", markup=False)
-            task = self.tasks.get(shop)
-            if task is None:
-                task = progress.add_task(shop, total=self.counts.totals[shop])
-                self.tasks[shop] = task
-            progress.update(task, completed=self.counts.done[shop])
             if self.counts.done[shop] >= self.counts.totals[shop]:
-                progress.update(task, visible=False)
-            progress.update(
-                self.overall,
-                completed=self.counts.finished,
-                description=self.counts.line(),
-            )
+                self.running.pop(shop, None)
+            else:
+                self.running.setdefault(shop, None)
+            if outcome.status == "failed":
+                self._erase()
+                self.stream.write(self._paint(failure_line(outcome), "31") + "\n")
+                self._draw()
+            elif time.monotonic() - self.drawn >= self.REDRAW_SECONDS:
+                self._draw()
+
+    def _erase(self) -> None:
+        # Up to the frame's first line, then clear each line of it.
+        if self.height:
+            self.stream.write(f"\x1b[{self.height}F" + "\x1b[2K\n" * self.height)
+            self.stream.write(f"\x1b[{self.height}F")
+        self.height = 0
+
+    def _draw(self) -> None:
+        width = shutil.get_terminal_size((100, 24)).columns
+        label = max([len(shop) for shop in self.running] + [0])
+        lines = [self.counts.line()]
+        lines.append(self._bar(self.counts.finished, self.counts.total, width - 2))
+        for shop in self.running:
+            done, total = self.counts.done[shop], self.counts.totals[shop]
+            tally = f"{done}/{total}"
+            room = max(width - label - len(tally) - 6, 10)
+            lines.append(f"  {shop.ljust(label)} {self._bar(done, total, room)} {tally}")
+        self._erase()
+        self.stream.write("".join(f"\x1b[2K{line[: width - 1]}\n" for line in lines))
+        self.stream.flush()
+        self.height = len(lines)
+        self.drawn = time.monotonic()
+
+    def _bar(self, done: int, total: int, width: int) -> str:
+        full = round(width * done / total) if total else width
+        return self._paint("━" * full, "32") + self._paint("━" * (width - full), "90")
+
+    def _paint(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text

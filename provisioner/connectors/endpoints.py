@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from provisioner.connectors.base import BackOfficeDesk, ShopContext
-from provisioner.connectors.http import Transport
 from provisioner.egress import check_endpoint
 from provisioner.errors import AuthError, InvalidError
 from provisioner.secrets import Secret
+
+if TYPE_CHECKING:  # only a type here: a plan of shops with no API never loads httpx
+    from provisioner.connectors.http import Transport
 
 SANDBOX = "sandbox"
 
