@@ -84,11 +84,11 @@ def test_users_are_not_offered_the_memory_platform(tmp_path: Path) -> None:
         "from provisioner.config.schema import json_schema\n"
         "schema = json_schema()\n"
         "shop = schema['$defs']['Shop']['properties']['platform']\n"
-        "print(json.dumps([list(known_platforms()), shop['examples']]))\n"
+        "print(json.dumps([list(known_platforms()), shop['enum']]))\n"
     )
-    known, examples = json.loads(run_python(code, with_test_plugins=False).stdout)
+    known, offered = json.loads(run_python(code, with_test_plugins=False).stdout)
     assert known == sorted(builtin_platforms())
-    assert examples == list(builtin_platforms())
+    assert offered == list(builtin_platforms())
     assert "memory" not in known
 
     config = tmp_path / "shops.yaml"

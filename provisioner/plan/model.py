@@ -7,6 +7,7 @@ and applied later, and it never holds a secret or a phone number.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -89,6 +90,18 @@ class Summary:
         return self.create + self.update + self.delete
 
 
+def action_counts(changes: Iterable[Change]) -> Counter[str]:
+    """Resources to create, update and delete. A create split in two (the API part, then a
+    manual part for fields no API can set) is one create, not a create and an update."""
+    changes = tuple(changes)
+    created = {change.address for change in changes if change.action == "create"}
+    return Counter(
+        change.action
+        for change in changes
+        if not (change.action == "update" and change.address in created)
+    )
+
+
 @dataclass(frozen=True)
 class Plan:
     """Every change, in apply order, with everything a reviewer needs to judge it.
@@ -122,7 +135,7 @@ class Plan:
 
     @cached_property
     def summary(self) -> Summary:
-        actions = Counter(change.action for change in self.changes)
+        actions = action_counts(self.changes)
         manual = sum(1 for change in self.changes if change.execution == "manual")
         return Summary(
             actions["create"], actions["update"], actions["delete"], manual, self.unchanged

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
-from provisioner.plan.model import Plan
+from provisioner.plan.model import Plan, action_counts
 from provisioner.resources import Change
 
 NO_CHANGES = "No changes."
@@ -22,7 +21,7 @@ def counts(changes: Iterable[Change]) -> str:
     """`1 to create, 2 to update, 0 to delete (1 manual)`; the manual count is always given,
     so scripts and reviewers find it in the same place."""
     changes = tuple(changes)
-    actions = Counter(change.action for change in changes)
+    actions = action_counts(changes)
     manual = sum(1 for change in changes if change.execution == "manual")
     return (
         f"{actions['create']} to create, {actions['update']} to update, "

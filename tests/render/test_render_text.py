@@ -100,3 +100,18 @@ def test_control_characters_from_a_platform_cannot_reach_the_terminal() -> None:
     text = render_text(plan)
     assert "\x1b" not in text and "\x07" not in text
     assert "坏\\x1b[2J\\x07人" in text
+
+
+def test_a_create_split_in_two_is_one_create_not_an_update() -> None:
+    # Kuaishou creates the account by API; its schedule is a manual step on the same account.
+    address = Address("acme-ks", "account", "小王")
+    other = Address("acme-ks", "account", "小李")
+    changes = (
+        Change(address, "kuaishou", "create", "api", "new", (FieldChange("status", None, "active"),)),
+        Change(address, "kuaishou", "update", "manual", "new",
+               (FieldChange("schedule", None, "daytime"),)),
+        Change(other, "kuaishou", "update", "api", "config", (FieldChange("reception_limit", 80, 90),)),
+    )  # fmt: skip
+    plan = Plan(changes=changes)
+    assert (plan.summary.create, plan.summary.update, plan.summary.manual) == (1, 1, 1)
+    assert render_text(plan).endswith("Plan: 1 to create, 1 to update, 0 to delete (1 manual).\n")
