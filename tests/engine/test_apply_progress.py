@@ -196,3 +196,16 @@ def test_apply_json_needs_no_question(project: Project) -> None:
     assert result.code == 1
     assert "--format json shows no plan to confirm: pass --auto-approve" in result.err
     assert project.live_accounts("mem") == set()
+
+
+def test_apply_shows_the_configs_warnings_once(project: Project) -> None:
+    # aftersales grants order.modify_status, which Pinduoduo's back office has no box for.
+    shops = {"pdd": {"platform": "pinduoduo", "name": "拼多多店"}}
+    project.write(config(shops, {"wang": agent("王", account("pdd", "小王", "aftersales"))}))
+    for _ in range(2):  # with changes to make, and with none left
+        result = project.run("apply", "--auto-approve")
+        assert result.code == 0, result.err
+        lines = [line for line in result.err.splitlines() if "no native mapping" in line]
+        assert len(lines) == 1, result.err
+        assert lines[0].startswith("warning: provisioner.yaml:")
+        assert "order.modify_status on pinduoduo" in lines[0]

@@ -72,6 +72,8 @@ def command(
         # Saved plans name their config relative to the checkout: any clone of it will do.
         config_path = located(saved.config_path) if saved and saved.config_path else Path(".")
     loaded = load_config(config_path)
+    for diagnostic in loaded.warnings:  # once, as plan and validate show them
+        warning(str(diagnostic).replace(": warning: ", ": ", 1))
     who = current_user()
     with StateStore.open(state_path(loaded)) as store, store.lock(who, "apply", lock_timeout):
         planned = plan_loaded(loaded, _shops_of(saved) if saved else shops, parallelism)
