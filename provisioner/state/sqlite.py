@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from provisioner.errors import StateError
+from provisioner.files import UnfitFileError, check_regular
 from provisioner.state import lockrow, schema
 from provisioner.state.sql import Connection
 from provisioner.state.values import LockInfo
@@ -58,10 +59,13 @@ class SqliteDatabase:
     def writable(cls, path: Path) -> SqliteDatabase:
         """Open or create `path` (and its parent directories), migrating the schema."""
         _make_parent(path)
+        _refuse_unfit(path)
+        if not path.exists():
+            _create(path)
         with _translated(path):
             conn = _connect(str(path), uri=False)
             try:
-                version(conn, path)  # refuse a foreign file before writing anything
+                _refuse_foreign(version(conn, path), path)  # before writing anything
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
                 migrate(conn, path)
@@ -72,20 +76,19 @@ class SqliteDatabase:
 
     @classmethod
     def readonly(cls, path: Path) -> SqliteDatabase:
-        """Open `path` without writing to it; a missing or new file reads as an empty state."""
+        """Open `path` without writing to it; a missing file reads as an empty state."""
         if not path.exists():
             return cls.empty(path)
+        _refuse_unfit(path)
         with _translated(path):
             conn = _connect(path.resolve().as_uri() + "?mode=ro", uri=True)
             try:
                 found = version(conn, path)
+                _refuse_foreign(found, path)
                 schema.check_current(found, str(path))
             except BaseException:
                 conn.close()
                 raise
-        if found == 0:
-            conn.close()
-            return cls.empty(path)
         return cls(conn, path)
 
     @classmethod
@@ -211,6 +214,64 @@ def _connect(target: str, *, uri: bool) -> sqlite3.Connection:
     )
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _refuse_unfit(path: Path) -> None:
+    """A state file that is there must be a regular, non-empty file.
+
+    An emptied file (`: > state.db`) is never taken for a fresh start: that would reopen every
+    manual task as new and forget every protected name. Starting afresh is explicit.
+    """
+    try:
+        check_regular(path)
+        size = path.stat().st_size if path.exists() else None
+    except UnfitFileError as exc:
+        raise StateError(f"{path} {exc}: the state store must be a SQLite file") from None
+    except OSError as exc:
+        raise StateError(f"{path}: cannot read the state store: {exc.strerror}") from None
+    if size == 0:
+        raise StateError(
+            f"{path} is empty (0 bytes): not a provisioner state database, and never silently "
+            "started afresh (that would reopen every manual task and forget protected names); "
+            "restore it from a backup or an export (`provisioner state import FILE`), or delete "
+            "it to start afresh on purpose"
+        )
+
+
+def _refuse_foreign(found: int, path: Path) -> None:
+    # Version 0 is a SQLite file with nothing in it: provisioner never leaves one (see _create).
+    if found == 0:
+        raise StateError(
+            f"{path}: an empty SQLite database, not a provisioner state database; refusing to "
+            "use it (delete it to start afresh on purpose)"
+        )
+
+
+def _create(path: Path) -> None:
+    """A new state file, complete before it appears under its name.
+
+    Built beside it and linked into place, so no process ever sees a half-made store at
+    `path` (which it would now rightly refuse), and a store another process created meanwhile
+    is never replaced.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+    try:
+        with _translated(path):
+            conn = _connect(str(temporary), uri=False)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                migrate(conn, path)
+            finally:
+                conn.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        except OSError as exc:
+            raise StateError(f"{path}: cannot create the state store: {exc.strerror}") from exc
+    finally:
+        for leftover in (temporary, *(Path(f"{temporary}{end}") for end in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
 
 
 def _make_parent(path: Path) -> None:

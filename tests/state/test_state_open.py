@@ -31,12 +31,24 @@ def test_a_reader_of_a_missing_file_sees_an_empty_state_and_creates_nothing(tmp_
     assert not (tmp_path / "config").exists()
 
 
-def test_a_reader_of_an_empty_file_sees_an_empty_state_and_leaves_it_empty(tmp_path: Path) -> None:
+@pytest.mark.parametrize("opener", [StateReader.open, StateStore.open])
+def test_an_empty_file_is_refused_never_taken_for_a_fresh_start(
+    tmp_path: Path, opener: object
+) -> None:
     path = tmp_path / "state.db"
     path.touch()
-    with StateReader.open(path) as reader:
-        assert reader.resources() == {}
+    with pytest.raises(StateError, match=rf"^{path} is empty \(0 bytes\): not a provisioner"):
+        opener(path)  # type: ignore[operator]
     assert path.read_bytes() == b""
+
+
+@pytest.mark.parametrize("opener", [StateReader.open, StateStore.open])
+def test_an_empty_sqlite_database_is_refused(tmp_path: Path, opener: object) -> None:
+    path = tmp_path / "state.db"
+    with raw(path) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")  # a header, no tables
+    with pytest.raises(StateError, match="an empty SQLite database, not a provisioner state"):
+        opener(path)  # type: ignore[operator]
 
 
 def test_a_reader_never_writes(store: StateStore) -> None:
@@ -58,14 +70,14 @@ def test_the_writer_creates_parent_directories_and_the_current_schema(db_path: P
     assert pragma(db_path, "journal_mode") == "wal"
 
 
-def test_an_empty_file_is_migrated_to_the_current_schema(tmp_path: Path) -> None:
+def test_a_new_store_appears_complete_and_reopening_loses_nothing(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
-    path.touch()
     with StateStore.open(path) as store:
         store.record(account())
     with StateStore.open(path) as again:  # reopening migrates nothing and loses nothing
         assert list(again.resources()) == [account().address]
     assert pragma(path, "user_version") == len(MIGRATIONS)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 def test_migrations_apply_in_order_from_the_recorded_version(tmp_path: Path) -> None:
@@ -133,7 +145,7 @@ def test_an_unopenable_path_is_a_state_error(tmp_path: Path) -> None:
         StateError, match=rf"{blocker}/state.db: cannot create its directory: File exists"
     ):
         StateStore.open(blocker / "state.db")
-    with pytest.raises(StateError, match=rf"{tmp_path}: unable to open database file"):
+    with pytest.raises(StateError, match=rf"{tmp_path} is a directory, not a regular file"):
         StateStore.open(tmp_path)
 
 
