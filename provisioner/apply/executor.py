@@ -120,9 +120,10 @@ class Executor:
             self.store.set_protected(shop, extra)
         self.recorded = self.store.resources()
         self.open_before = {key: task.id for key, task in self.store.open_tasks_by_key().items()}
-        self.store.record_many(plan.adopt)
+        self.store.record_many(plan.adopt)  # intents the plan found done are among these
         for address in plan.forget:
             self.store.forget(address)
+        self.store.settle_shops(name for name, _ in plan.platforms)
         by_shop: dict[str, list[Change]] = {}
         for change in plan.changes:
             by_shop.setdefault(change.address.shop, []).append(change)
@@ -174,15 +175,31 @@ class Executor:
         if change.execution == "manual":
             return self._open_task(run_id, connector, change, done)
         assert writer is not None
+        journaled = self._intend(run_id, connector, change)
         try:
             with within(CHANGE_BUDGET):
                 remote_id = _call(writer, change)
         except ConnectorError as exc:
             message = str(exc) or type(exc).__name__
             self.store.record_result(run_id, change, "failed", message)
+            if journaled and not exc.retryable:  # refused: it surely did not happen
+                self.store.settle(change.address)
             return Outcome(change, "failed", message)
         self._record(run_id, change, remote_id)
+        if journaled:
+            self.store.settle(change.address)
         return Outcome(change, "ok")
+
+    def _intend(self, run_id: int, connector: Connector, change: Change) -> bool:
+        """Journal a create or delete before it is sent, where a later live read can tell
+        whether it happened (kinds the platform lists): a kill in between is then resolved."""
+        kind = connector.capabilities.get(change.address.kind)
+        if change.action not in ("create", "delete") or kind is None or not kind.listable:
+            return False
+        with self._mutex:
+            would_be = recorded_after(self.recorded.get(change.address), change)
+        self.store.intend(change, would_be, run_id)
+        return True
 
     def _skip(self, run_id: int, change: Change, blocker: Outcome) -> Outcome:
         if blocker.status == "task_opened":

@@ -17,6 +17,7 @@ from provisioner.model import Config
 from provisioner.plan.binding import content_digest
 from provisioner.plan.delta import role_grants, shop_delta, sort_delta
 from provisioner.plan.desired import DesiredState, accounts_by_shop
+from provisioner.plan.journal import Resolved, resolve
 from provisioner.plan.model import AccessChange, PendingTask, Plan, ProtectedNames
 from provisioner.plan.safety import unsafe_reasons
 from provisioner.plan.shop import ShopInputs, ShopPlan, plan_shop
@@ -62,6 +63,7 @@ class Parts:
     protect: list[ProtectedNames]
     warnings: list[str]
     now: datetime
+    journal: Resolved  # what a killed apply's intents turned out to be (plan/journal.py)
 
 
 def make_plan(
@@ -82,7 +84,8 @@ def plan_parts(
     temporary = window_notes(
         config, ((name, placed) for name in shops for placed in by_shop.get(name, [])), now
     )
-    recorded_all = state.resources()
+    resolved = resolve(state.resources(), state.intents(), observed.live, shops)
+    recorded_all = resolved.recorded
     recorded_by_shop: dict[str, dict[Address, Resource]] = {}
     for address, resource in recorded_all.items():
         recorded_by_shop.setdefault(address.shop, {})[address] = resource
@@ -137,7 +140,9 @@ def plan_parts(
             descriptor(shop.platform).handover,
         )
         parts.append(plan_shop(inputs))
-    return Parts(shops, parts, desired_state, desired_all, recorded_by_shop, protect, warnings, now)
+    return Parts(
+        shops, parts, desired_state, desired_all, recorded_by_shop, protect, warnings, now, resolved
+    )
 
 
 def _merged(loaded: LoadedConfig, state: StateReader, observed: Observed, found: Parts) -> Plan:
@@ -154,7 +159,7 @@ def _merged(loaded: LoadedConfig, state: StateReader, observed: Observed, found:
     }
     changes, pending, task_warnings = _set_aside_pending(changes, open_tasks)
     unsafe = _unsafe(config, shops, parts, changes, recorded_by_shop)
-    adopt = [resource for part in parts for resource in part.adopt]
+    adopt = [*found.journal.adopt, *(resource for part in parts for resource in part.adopt)]
     delta = _access_delta(config, desired_state, observed, shops, parts, desired_all, changes)
     plan = Plan(
         changes=tuple(changes),
@@ -166,7 +171,7 @@ def _merged(loaded: LoadedConfig, state: StateReader, observed: Observed, found:
         warnings=tuple(warnings + [w for part in parts for w in part.warnings] + task_warnings),
         unsafe=tuple(unsafe),
         adopt=tuple(adopt),
-        forget=tuple(address for part in parts for address in part.forget),
+        forget=(*found.journal.forget, *(a for part in parts for a in part.forget)),
         protect=tuple(protect),
         platforms=tuple((name, config.shops[name].platform) for name in shops),
         config_digest=loaded.digest,

@@ -16,6 +16,7 @@ only apply and `tasks` get the `StateStore`, the writer::
     reader.task(task_id) -> Task                            # TaskError if unknown
     reader.history(limit=20) -> tuple[ApplyRun, ...]        # newest first
     reader.lock_info() -> LockInfo | None
+    reader.intents() -> dict[Address, Intent]               # creates/deletes sent, not settled
     reader.digest() -> "sha256:..."                         # resources, protected, open tasks
 
     store = StateStore.open(path)                           # creates, migrates
@@ -28,6 +29,7 @@ only apply and `tasks` get the `StateStore`, the writer::
     run_id = store.begin_run(who, commit, plan_digest, operation="apply")
     store.record_result(run_id, change, status, message="", *, resource=None, forget=False)
     store.finish_run(run_id, status)
+    store.intend(change, resource, run_id) / store.settle(address) / store.settle_shops(shops)
     with store.lock(holder, operation, timeout=0.0): ...   # LockHeldError names the holder
     store.unlock() -> LockInfo | None
     store.close()                                           # or use either as a context manager
@@ -45,6 +47,7 @@ from provisioner.state.values import (
     ApplyRun,
     ChangeResult,
     ClosedHow,
+    Intent,
     LockInfo,
     ResultStatus,
     RunStatus,
@@ -59,6 +62,7 @@ __all__ = [
     "ApplyRun",
     "ChangeResult",
     "ClosedHow",
+    "Intent",
     "LockInfo",
     "ResultStatus",
     "RunStatus",

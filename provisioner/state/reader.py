@@ -9,11 +9,11 @@ from typing import Any, Self
 
 from provisioner.errors import TaskError
 from provisioner.resources import Address, Resource, ResourceKind
-from provisioner.state import recorded, runlog, tasklog, transfer
+from provisioner.state import journal, recorded, runlog, tasklog, transfer
 from provisioner.state.digest import digest
 from provisioner.state.location import Location, readonly
 from provisioner.state.sql import Database
-from provisioner.state.values import ApplyRun, LockInfo, Task, TaskStatus
+from provisioner.state.values import ApplyRun, Intent, LockInfo, Task, TaskStatus
 
 
 class StateReader:
@@ -57,6 +57,11 @@ class StateReader:
         with self._db.reading() as conn:
             return recorded.shops(conn)
 
+    def intents(self) -> dict[Address, Intent]:
+        """Creates and deletes sent by an apply that did not live to record their results."""
+        with self._db.reading() as conn:
+            return journal.intents(conn)
+
     def protected(self, shop: str) -> frozenset[str]:
         """The protected nicknames recorded for `shop`."""
         with self._db.reading() as conn:
@@ -98,7 +103,7 @@ class StateReader:
         return self._db.lock_info()
 
     def digest(self) -> str:
-        """`sha256:<hex>` over recorded resources, protected names and open tasks.
+        """`sha256:<hex>` over recorded resources, protected names, open tasks and intents.
 
         It changes exactly when one of those does; history, closed tasks and the lock do not
         count. A missing file has the digest of an empty store.
@@ -109,6 +114,7 @@ class StateReader:
                     ("resources", recorded.canonical_resources(conn)),
                     ("protected", recorded.canonical_protected(conn)),
                     ("open_tasks", tasklog.canonical_open(conn)),
+                    ("pending", journal.canonical(conn)),
                 )
             )
 

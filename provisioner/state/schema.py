@@ -130,7 +130,23 @@ _V3: Migration = (
     "ALTER TABLE runs ADD COLUMN git_dirty INTEGER",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
+# The intent journal (Pulumi's pending operations): a create or delete is written here, in a
+# transaction of its own, before it is sent; its result clears it. A row left behind by a
+# killed apply is resolved by the next plan from the live state (see plan/journal.py).
+_V4: Migration = (
+    """CREATE TABLE pending (
+        shop {key} NOT NULL,
+        kind {key} NOT NULL,
+        name {key} NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('create', 'delete')),
+        fields TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs (id),
+        since TEXT NOT NULL,
+        PRIMARY KEY (shop, kind, name)
+    ){compact}""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 LATEST = len(MIGRATIONS)
 
 

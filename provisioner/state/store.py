@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from provisioner.errors import StateError, TaskError
 from provisioner.resources import Address, Change, Resource
-from provisioner.state import recorded, runlog, tasklog, transfer
+from provisioner.state import journal, recorded, runlog, tasklog, transfer
 from provisioner.state.location import Location, writable
 from provisioner.state.lock import held
 from provisioner.state.reader import StateReader
@@ -63,6 +63,25 @@ class StateStore(StateReader):
         """Drop every recorded resource and protected name of `shop` (tasks and history stay)."""
         with self._db.writing() as conn:
             recorded.delete_shop(conn, shop)
+
+    def intend(self, change: Change, resource: Resource | None, run_id: int) -> None:
+        """Write down, before it is sent, that `change` (a create or delete) is about to happen.
+
+        `resource` is what a create records once done. Its own transaction: it must be on disk
+        before the platform hears of the change.
+        """
+        with self._db.writing() as conn:
+            journal.mark(conn, change.address, change.action, resource, run_id, now())
+
+    def settle(self, address: Address) -> None:
+        """The intent for `address` is resolved: its result is recorded (or it surely failed)."""
+        with self._db.writing() as conn:
+            journal.clear(conn, address)
+
+    def settle_shops(self, shops: Iterable[str]) -> None:
+        """Every intent of these shops was resolved by the plan being applied."""
+        with self._db.writing() as conn:
+            journal.clear_shops(conn, shops)
 
     def set_protected(self, shop: str, names: Iterable[str]) -> None:
         """Replace the protected nicknames recorded for `shop`."""

@@ -5,6 +5,7 @@ All are frozen; timestamps are ISO 8601 strings in UTC (`2025-01-31T09:30:00+00:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -121,3 +122,12 @@ class LockInfo:
             f"{self.holder} ({self.operation}, pid {self.pid} on {self.host}, "
             f"since {self.since}{job})"
         )
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A create or delete written down before it was sent and not yet settled by its result."""
+
+    address: Address
+    action: str  # "create" | "delete"
+    fields: Mapping[str, FieldValue]  # for a create: the resource as it would be recorded

@@ -42,7 +42,13 @@ ROLES: dict[str, Any] = {
         "permissions": ["refund.view", "refund.request", "order.modify_status"],
     },
 }
-TRIGGERS = ("PROVISIONER_MEMORY_DELAY", "PROVISIONER_MEMORY_FAIL", "NO_COLOR", "PROVISIONER_USER")
+TRIGGERS = (
+    "PROVISIONER_MEMORY_DELAY",
+    "PROVISIONER_MEMORY_ANSWER_DELAY",
+    "PROVISIONER_MEMORY_FAIL",
+    "NO_COLOR",
+    "PROVISIONER_USER",
+)
 
 
 def account(shop: str, nickname: str, *roles: str, groups: tuple[str, ...] = ()) -> dict[str, Any]:

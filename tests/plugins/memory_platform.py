@@ -7,7 +7,8 @@ processes tests start, by `PYTHONPATH`; see tests/conftest.py). Users never see 
 
 `platform: memory` shops live in `<state_dir>/memory/<shop>.json`, written atomically, so
 separate processes (plan, then apply) see the same "platform". Two environment variables
-inject trouble for tests: PROVISIONER_MEMORY_DELAY (seconds each write takes) and
+inject trouble for tests: PROVISIONER_MEMORY_DELAY (seconds each write takes),
+PROVISIONER_MEMORY_ANSWER_DELAY (seconds between a write being done and its answer) and
 PROVISIONER_MEMORY_FAIL (comma-separated resource names whose writes fail).
 """
 
@@ -88,6 +89,8 @@ class _MemoryShop:
             key = f"{change.address.kind}/{change.address.name}"
             remote_id = self._change(data, key, change)
             self._save(data)
+        # A slow answer: the change is done on the platform, the caller does not know yet.
+        time.sleep(float(os.environ.get("PROVISIONER_MEMORY_ANSWER_DELAY", "0") or 0))
         return remote_id
 
     def _change(self, data: dict[str, Any], key: str, change: Change) -> str | None:
