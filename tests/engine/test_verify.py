@@ -199,3 +199,45 @@ def test_a_removal_is_done_only_once_the_live_shop_no_longer_has_it(
     office(server).delete_role("presales")
     done = project.ok("tasks", "done", str(removal["id"]), env=ENV)
     assert "(checked on the live shop)" in done.out
+
+
+def test_jd_tasks_are_verified_now_that_jd_can_be_read(
+    project: Project, server: EmulatorServer
+) -> None:
+    # Nothing in verification names JD: its descriptor declares accounts and roles readable.
+    jd_env = {
+        "JD_KEY": identity.APP_KEY,
+        "JD_SECRET": identity.APP_SECRET,
+        "JD_TOKEN": identity.session_for("jd-shop"),
+    }
+    credentials = {
+        "app_key": {"env": "JD_KEY"},
+        "app_secret": {"env": "JD_SECRET"},
+        "access_token": {"env": "JD_TOKEN"},
+    }
+    shop = {
+        "platform": "jd",
+        "name": "京东旗舰店",
+        "endpoint": server.url,
+        "credentials": credentials,
+    }
+    project.write(
+        config(
+            {"jd": shop},
+            {"wang": agent("王", {"shop": "jd", "nickname": "xiaowang", "roles": ["presales"]})},
+        )
+    )
+    project.ok("apply", "--auto-approve", env=jd_env)
+    tasks = open_tasks(project)
+    role, account = tasks["jd/role/presales"], tasks["jd/account/xiaowang"]
+
+    refused = project.run("tasks", "done", str(role["id"]), env=jd_env)
+    assert refused.code == 1 and "jd/role/presales does not exist" in refused.err
+
+    jd_office = BackOffice(server.app.store, "jos", "jd-shop")
+    jd_office.create_role("presales")
+    jd_office.create_account("xiaowang", AccountSettings(roles=("presales",)))
+    verified = project.ok("tasks", "verify", env=jd_env)
+    assert verified.out.endswith("Verified 2 of 2 open tasks.\n")
+    closed = {t["id"]: t["closed_how"] for t in project.tasks("--all")}
+    assert closed == {role["id"]: "verified", account["id"]: "verified"}
