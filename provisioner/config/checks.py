@@ -470,7 +470,7 @@ def _timezones() -> frozenset[str]:
 def _valid_timezone(name: str) -> bool:
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
         return False
     return True
 
