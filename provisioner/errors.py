@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -92,6 +92,17 @@ class ConnectorError(ProvisionerError):
 
 class AuthError(ConnectorError):
     """Credentials were refused (bad key, signature, session); retrying does not help."""
+
+
+class MissingCredentialsError(AuthError):
+    """A shop's config lacks credentials its platform needs: a config problem, with a place
+    (`shop` names the shop entry that should hold them)."""
+
+    def __init__(self, shop: str, names: Sequence[str]) -> None:
+        super().__init__(
+            f"{shop}: missing credential(s) {', '.join(names)}: add them under credentials:"
+        )
+        self.shop = shop
 
 
 class RateLimitedError(ConnectorError):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from provisioner.connectors.base import BackOfficeDesk, ShopContext
 from provisioner.egress import check_endpoint
-from provisioner.errors import AuthError, InvalidError
+from provisioner.errors import InvalidError, MissingCredentialsError
 from provisioner.secrets import Secret
 
 if TYPE_CHECKING:  # only a type here: a plan of shops with no API never loads httpx
@@ -67,6 +67,5 @@ def require_credentials(
     """The values of the named credentials; AuthError naming (never showing) any missing."""
     missing = [name for name in names if name not in credentials]
     if missing:
-        listed = ", ".join(missing)
-        raise AuthError(f"{shop}: missing credential(s) {listed}: add them under credentials:")
+        raise MissingCredentialsError(shop, missing)
     return {name: credentials[name].reveal() for name in names}

@@ -12,7 +12,7 @@ from provisioner.config.loader import LoadedConfig
 from provisioner.connectors.base import Connector, LiveShop, ShopContext
 from provisioner.connectors.registry import connector_class
 from provisioner.egress import check_endpoint
-from provisioner.errors import ConnectorError, PlanError
+from provisioner.errors import ConnectorError, MissingCredentialsError, PlanError
 from provisioner.plan.desired import DesiredState, accounts_by_shop
 from provisioner.platforms import descriptor
 from provisioner.resources import Address, ResourceKind
@@ -80,11 +80,15 @@ def problems(connectors: Mapping[str, Connector], parallelism: int = 4) -> list[
     not say)."""
 
     def check(name: str) -> list[Finding]:
+        try:
+            found = connectors[name].problems()
+        except MissingCredentialsError as exc:  # the check needed a platform call it cannot make
+            return [Finding(("shops", name), str(exc), at_key=True)]
         return [
-            Finding(("shops", name), f"{name}: {found}", at_key=True)
-            if isinstance(found, str)
-            else replace(found, message=f"{name}: {found.message}")
-            for found in connectors[name].problems()
+            Finding(("shops", name), f"{name}: {problem}", at_key=True)
+            if isinstance(problem, str)
+            else replace(problem, message=f"{name}: {problem.message}")
+            for problem in found
         ]
 
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
@@ -97,6 +101,8 @@ def observe(connectors: Mapping[str, Connector], parallelism: int = 4) -> dict[s
     def read(name: str) -> tuple[str, LiveShop]:
         try:
             return name, connectors[name].reader().read()
+        except MissingCredentialsError:
+            raise  # a config problem: the caller shows it at the shop's entry
         except ConnectorError as exc:
             raise PlanError(f"{name}: cannot read the live state: {exc}") from exc
 

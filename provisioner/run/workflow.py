@@ -6,10 +6,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from provisioner.config.checks import Finding
 from provisioner.config.heap import paused_gc
 from provisioner.config.loader import LoadedConfig, load_config, located
 from provisioner.connectors.base import Connector
 from provisioner.connectors.steps import manual_steps
+from provisioner.errors import MissingCredentialsError
 from provisioner.plan.inventory import AccountAccess, inventory
 from provisioner.plan.model import Plan
 from provisioner.plan.planner import Observed, make_plan, plan_parts, select_shops
@@ -79,7 +81,10 @@ def _plan_with(
     if found:
         raise located(loaded, found)  # FILE:LINE:COL of what each platform objects to
     with paused_gc():
-        live = observe(connectors, parallelism)
+        try:
+            live = observe(connectors, parallelism)
+        except MissingCredentialsError as exc:  # FILE:LINE:COL of the shop lacking them
+            raise located(loaded, [Finding(("shops", exc.shop), str(exc), at_key=True)]) from exc
         # A field a platform could not read this time (an API gone or not granted): recorded.
         capabilities = {name: live[name].degrade(c.capabilities) for name, c in connectors.items()}
         observed = Observed(capabilities, live)

@@ -227,3 +227,32 @@ def test_sandbox_serve_works_with_no_environment_setting(project: Project) -> No
     finally:
         server.terminate()
         server.communicate(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("platform", "extra", "names"),
+    [
+        ("tmall", {"main_account": "acme"}, "app_key, app_secret, session"),
+        ("kuaishou", {}, "app_key, sign_secret, access_token"),
+    ],
+)
+def test_a_shop_lacking_the_credentials_of_its_endpoint_is_shown_at_its_entry(
+    project: Project, platform: str, extra: dict[str, str], names: str
+) -> None:
+    # A shop moved off `endpoint: sandbox` that declares no credentials: a config problem,
+    # so plan says where, as it does for every other one.
+    shop = {"platform": platform, "name": "店", "endpoint": "http://127.0.0.1:9", **extra}
+    agents = {"wang": agent("王", account("s", "小王", "cs"), phone="13800000001")}
+    project.write(config({"s": shop}, agents, roles=ROLES))
+
+    planned = project.run("plan")
+
+    lines = (project.root / "provisioner.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if text.strip() == "s:")
+    col = lines[line - 1].index("s:") + 1
+    assert planned.code == 1, planned.output
+    assert planned.err.splitlines()[-2:] == [
+        f"provisioner.yaml:{line}:{col}: shops.s: s: missing credential(s) {names}: "
+        "add them under credentials:",
+        "error: 1 error in the configuration",
+    ]
