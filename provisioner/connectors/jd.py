@@ -33,7 +33,6 @@ from provisioner.connectors.base import (
     BackOfficeDesk,
     Capabilities,
     LiveShop,
-    ShopContext,
 )
 from provisioner.connectors.endpoints import require_credentials, resolve_endpoint
 from provisioner.connectors.http import (
@@ -41,7 +40,6 @@ from provisioner.connectors.http import (
     HttpReply,
     HttpRequest,
     Page,
-    RetryPolicy,
     paginate,
 )
 from provisioner.connectors.remote import RemoteConnector
@@ -285,15 +283,6 @@ class JdConnector(RemoteConnector[JdApi]):
     platform = JD.name
     display_name = JD.display_name
     capabilities: ClassVar[Capabilities] = JD.capabilities
-
-    def __init__(
-        self,
-        context: ShopContext,
-        *,
-        timeout: float | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        super().__init__(context, timeout=timeout, retry=retry)
 
     def reader(self) -> JdReader | _Unread:
         if self._offline:
