@@ -6,7 +6,8 @@ pytest puts `tests/plugins` on `sys.path` (`pythonpath` in pyproject.toml), so t
 `PYTHONPATH`. A process without it (a user's) knows no `memory` platform. The suite's parse
 caches go to a temporary `XDG_CACHE_HOME`, never the user's own.
 
-`pg_dsn` / `pg_location`: the PostgreSQL server for the state tests (see pg_cluster).
+`pg_dsn` / `pg_location`: the PostgreSQL server for the state tests (see pg_cluster);
+`server`: the emulators over real HTTP.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pg_cluster import Cluster, ClusterError
 
+from provisioner.emulators.server import EmulatorServer, make_server
 from provisioner.secrets import Secret
 from provisioner.state.location import PostgresLocation
 
@@ -58,3 +61,14 @@ def pg_dsn() -> Iterator[str]:
 def pg_location(pg_dsn: str) -> PostgresLocation:
     """A schema of its own for one test, in the shared test server."""
     return PostgresLocation(Secret(pg_dsn), f"t_{secrets.token_hex(6)}")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[EmulatorServer]:
+    """The emulators served over real HTTP on 127.0.0.1 (a free port), stopped afterwards."""
+    served = make_server(tmp_path / "emulator", port=0)
+    thread = threading.Thread(target=served.serve_forever, kwargs={"stop_after": 120}, daemon=True)
+    thread.start()
+    yield served
+    served.shutdown()
+    thread.join(timeout=5)

@@ -4,17 +4,13 @@ person's work is done directly on the emulator's data, as the back office would.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from engine_project import Project, agent, config, manual_shop
 
 from provisioner.emulators import identity
 from provisioner.emulators.backoffice import AccountSettings, BackOffice
-from provisioner.emulators.server import EmulatorServer, make_server
+from provisioner.emulators.server import EmulatorServer
 
 MAIN = "acme官方旗舰店"
 SELLER = "acme"
@@ -28,16 +24,6 @@ ENV = {
     "TM_SECRET": identity.APP_SECRET,
     "TM_SESSION": identity.session_for(SELLER),
 }
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[EmulatorServer]:
-    served = make_server(tmp_path / "emulator", port=0)
-    thread = threading.Thread(target=served.serve_forever, kwargs={"stop_after": 120}, daemon=True)
-    thread.start()
-    yield served
-    served.shutdown()
-    thread.join(timeout=5)
 
 
 def office(server: EmulatorServer) -> BackOffice:
