@@ -23,7 +23,7 @@ from provisioner.config.timing import parse_duration, parse_moment
 from provisioner.config.webhooks import webhook_problem
 from provisioner.errors import Severity
 from provisioner.model import Account, Config
-from provisioner.platforms import builtin_platforms, descriptor, known_platforms
+from provisioner.platforms import builtin_platforms, descriptor, is_known, known_platforms
 
 Loc = tuple[str | int, ...]
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -114,10 +114,9 @@ class Checker:
                 )
 
     def shops(self) -> Iterator[Finding]:
-        platforms = known_platforms()
         for name, shop in self.config.shops.items():
             loc: Loc = ("shops", name)
-            if shop.platform not in platforms:
+            if not is_known(shop.platform):
                 yield Finding((*loc, "platform"), _unknown_platform(shop.platform))
             elif descriptor(shop.platform).needs_main_account and not shop.main_account:
                 message = (
@@ -127,7 +126,7 @@ class Checker:
                 yield Finding(loc, message, at_key=True)
 
     def roles(self) -> Iterator[Finding]:
-        roles, platforms = self.config.roles, known_platforms()
+        roles = self.config.roles
         for name, role in roles.items():
             for index, parent in enumerate(role.extends):
                 if self._unknown("roles", parent, roles):
@@ -143,7 +142,7 @@ class Checker:
                         f"unknown permission '{permission}'{hint}",
                     )
             for platform in role.native:
-                if platform not in platforms:
+                if not is_known(platform):
                     loc = ("roles", name, "native", platform)
                     yield Finding(loc, _unknown_platform(platform), at_key=True)
         for cycle in extends_cycles(roles):

@@ -155,8 +155,11 @@ class _Composer(CParser):
 
 
 # What YAML 1.1 and libyaml accept in a stream (tab, newlines, printable Unicode); anything else
-# makes libyaml raise a ReaderError that knows only a character offset.
-_UNPRINTABLE = re.compile(r"[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# makes libyaml raise a ReaderError that knows only a character offset. Written as the complement
+# of that set: the same characters (checked over all of Unicode), a tenth of the compile time.
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def parse(text: str) -> Document:

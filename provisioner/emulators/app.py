@@ -134,6 +134,8 @@ def _json(body: object, status: int = 200) -> Response:
     return Response(text, status=status, content_type="application/json;charset=UTF-8")
 
 
-def make_app(data_dir: Path, faults: Faults | None = None, *, admin: bool = True) -> EmulatorApp:
+def make_app(
+    data_dir: Path, faults: Faults | None = None, *, admin: bool = True, qps: float = DEFAULT_QPS
+) -> EmulatorApp:
     """The emulator app over `data_dir/emulator.db` (created on first use)."""
-    return EmulatorApp(data_dir, faults, admin=admin)
+    return EmulatorApp(data_dir, faults, admin=admin, qps=qps)

@@ -16,6 +16,7 @@ from provisioner.platforms.registry import (
     ENTRY_POINT_GROUP,
     builtin_platforms,
     descriptor,
+    is_known,
     known_platforms,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "builtin_platforms",
     "capability_for",
     "descriptor",
+    "is_known",
     "known_platforms",
 ]
