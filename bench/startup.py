@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -52,7 +53,10 @@ def _interpreter(provisioner: Path) -> str:
 def timed(cmd: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=ACME, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A command that fails has measured nothing: stop the benchmark there.
+    subprocess.run(
+        cmd, check=True, cwd=ACME, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -64,7 +68,10 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--provisioner", action="append", default=[], metavar="LABEL=PATH")
     args = parser.parse_args(argv)
-    specs = args.provisioner or [f"provisioner={Path(sys.executable).parent / 'provisioner'}"]
+    on_path = shutil.which("provisioner")
+    if not args.provisioner and on_path is None:
+        parser.error("no `provisioner` on PATH: give --provisioner LABEL=PATH")
+    specs = args.provisioner or [f"provisioner={on_path}"]
     provisioners = [(label, Path(path)) for label, _, path in (s.partition("=") for s in specs)]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     todo = commands(provisioners)
