@@ -78,7 +78,9 @@ class StateSettings(Strict):
     """Where the state store lives: a SQLite file (one person), or PostgreSQL (a team, CI)."""
 
     backend: Literal["sqlite", "postgres"] = "sqlite"
-    path: str = Field(".provisioner/state.db", description="SQLite file, relative to the config")
+    path: str = Field(
+        ".provisioner/state.db", min_length=1, description="SQLite file, relative to the config"
+    )
     dsn: SecretValue | None = Field(
         None,
         description="PostgreSQL connection string or URL (a secret reference: it may hold a password)",
