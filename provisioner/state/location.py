@@ -7,10 +7,13 @@ for loading it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from provisioner.errors import StateError
 from provisioner.state.sql import Database
 
 if TYPE_CHECKING:  # the models (pydantic) load slowly: state users that need none skip them
@@ -51,7 +54,8 @@ def writable(where: Location) -> Database:
         return PostgresDatabase.writable(where.dsn, where.schema)
     from provisioner.state.sqlite import SqliteDatabase
 
-    return SqliteDatabase.writable(where)
+    with _file_errors(where):
+        return SqliteDatabase.writable(where)
 
 
 def readonly(where: Location) -> Database:
@@ -61,4 +65,15 @@ def readonly(where: Location) -> Database:
         return PostgresDatabase.readonly(where.dsn, where.schema)
     from provisioner.state.sqlite import SqliteDatabase
 
-    return SqliteDatabase.readonly(where)
+    with _file_errors(where):
+        return SqliteDatabase.readonly(where)
+
+
+@contextmanager
+def _file_errors(path: Path) -> Iterator[None]:
+    """What the file system refuses (a name too long, no permission) is a StateError naming
+    the path, not a crash."""
+    try:
+        yield
+    except OSError as exc:
+        raise StateError(f"{path}: cannot open the state store: {exc.strerror or exc}") from exc

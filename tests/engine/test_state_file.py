@@ -59,3 +59,14 @@ def test_a_foreign_file_or_a_fifo_at_the_state_path_is_refused_at_once(project: 
     assert directory.code == 1
     assert "state.db is a directory, not a regular file" in directory.err
     shutil.rmtree(project.db)
+
+
+def test_a_state_path_the_file_system_refuses_is_an_error_naming_it(project: Project) -> None:
+    too_long = "x" * 300  # longer than any file name Linux allows (255 bytes)
+    agents = {"wang": agent("王", account("pdd", "小王"))}
+    project.write(config({"pdd": manual_shop()}, agents, settings={"state": {"path": too_long}}))
+    for args in (("plan",), ("apply", "--auto-approve")):
+        refused = project.run(*args)
+        assert refused.code == 1, (args, refused.output)
+        assert refused.err.startswith(f"error: {too_long}: cannot open the state"), refused.err
+        assert "File name too long" in refused.err and "unexpected" not in refused.err
