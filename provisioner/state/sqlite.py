@@ -228,7 +228,7 @@ def _refuse_unfit(path: Path) -> None:
     except UnfitFileError as exc:
         raise StateError(f"{path} {exc}: the state store must be a SQLite file") from None
     except OSError as exc:
-        raise StateError(f"{path}: cannot read the state store: {exc.strerror}") from None
+        raise StateError(f"{path}: cannot open the state store: {exc.strerror}") from None
     if size == 0:
         raise StateError(
             f"{path} is empty (0 bytes): not a provisioner state database, and never silently "
