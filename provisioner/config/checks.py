@@ -23,7 +23,13 @@ from provisioner.config.timing import parse_duration, parse_moment
 from provisioner.config.webhooks import webhook_problem
 from provisioner.errors import Severity
 from provisioner.model import Account, Config
-from provisioner.platforms import builtin_platforms, descriptor, is_known, known_platforms
+from provisioner.platforms import (
+    builtin_platforms,
+    descriptor,
+    is_known,
+    known_platforms,
+    sends_permissions,
+)
 
 Loc = tuple[str | int, ...]
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -353,6 +359,8 @@ class Checker:
         return holders
 
     def unmapped(self) -> Iterator[Finding]:
+        # Only where an API call must carry the platform's code: a manual task names the
+        # permission itself, so a platform without a known box for it loses nothing there.
         platforms_of: dict[str, set[str]] = {}
         for agent in self.config.agents.values():
             for account in agent.accounts:
@@ -365,6 +373,7 @@ class Checker:
                 f"{', '.join(missing)} on {platform}"
                 for platform in sorted(platforms)
                 if platform in self.catalog.mappings
+                and sends_permissions(descriptor(platform).capabilities)
                 and (missing := self.catalog.unmapped(platform, sorted(self.permissions[role])))
             ]
             if gaps:

@@ -10,6 +10,7 @@ from provisioner.platforms.capabilities import (
     Capabilities,
     KindCapabilities,
     capability_for,
+    sends_permissions,
 )
 from provisioner.platforms.descriptor import ApiFamily, BackOffice, NamingRule, Platform
 from provisioner.platforms.registry import (
@@ -34,4 +35,5 @@ __all__ = [
     "descriptor",
     "is_known",
     "known_platforms",
+    "sends_permissions",
 ]

@@ -50,3 +50,11 @@ NO_API: Capabilities = {
 
 def capability_for(capabilities: Capabilities, kind: ResourceKind) -> KindCapabilities:
     return capabilities.get(kind, KindCapabilities())
+
+
+def sends_permissions(capabilities: Capabilities) -> bool:
+    """Whether an API call carries permissions as the platform's own codes: roles created or
+    changed with their permissions (TOP), or templates bound to the platform's roles
+    (Kuaishou). Elsewhere a person ticks the boxes the manual steps name."""
+    role = capability_for(capabilities, "role")
+    return not role.managed or "permissions" in role.create_fields | role.writable

@@ -199,13 +199,13 @@ def test_apply_json_needs_no_question(project: Project) -> None:
 
 
 def test_apply_shows_the_configs_warnings_once(project: Project) -> None:
-    # aftersales grants order.modify_status, which Pinduoduo's back office has no box for.
-    shops = {"pdd": {"platform": "pinduoduo", "name": "拼多多店"}}
-    project.write(config(shops, {"wang": agent("王", account("pdd", "小王", "aftersales"))}))
+    # An account past its `expires` is a warning: offboarded by this apply, still in the config.
+    gone = {**account("pdd", "小李"), "expires": "2020-01-31"}
+    agents = {"wang": agent("王", account("pdd", "小王")), "li": agent("李", gone)}
+    project.write(config({"pdd": {"platform": "pinduoduo", "name": "拼多多店"}}, agents))
     for _ in range(2):  # with changes to make, and with none left
         result = project.run("apply", "--auto-approve")
         assert result.code == 0, result.err
-        lines = [line for line in result.err.splitlines() if "no native mapping" in line]
+        lines = [line for line in result.err.splitlines() if "expired 2020-01-31" in line]
         assert len(lines) == 1, result.err
         assert lines[0].startswith("warning: provisioner.yaml:")
-        assert "order.modify_status on pinduoduo" in lines[0]

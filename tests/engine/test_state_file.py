@@ -68,5 +68,7 @@ def test_a_state_path_the_file_system_refuses_is_an_error_naming_it(project: Pro
     for args in (("plan",), ("apply", "--auto-approve")):
         refused = project.run(*args)
         assert refused.code == 1, (args, refused.output)
-        assert refused.err.startswith(f"error: {too_long}: cannot open the state store"), refused.err
+        assert refused.err.startswith(f"error: {too_long}: cannot open the state store"), (
+            refused.err
+        )
         assert "File name too long" in refused.err and "unexpected" not in refused.err
