@@ -1,0 +1,143 @@
+"""How many API calls a plan and an apply make, per platform, counted where the platform would
+count them: at the emulators, served over real HTTP on 127.0.0.1.
+
+The figures must be the README's ("API calls per plan and apply"): one paged list per shop and
+kind, plus what the platform truly needs per account (Tmall/Taobao: one role read per account),
+and an apply that reads each shop once (its plan) and then makes one call per API change.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from engine_project import Project, account, agent, config
+
+from provisioner.emulators import identity, jos, kuaishou, top
+from provisioner.emulators.app import EmulatorApp
+from provisioner.emulators.backoffice import AccountSettings, BackOffice
+from provisioner.emulators.family import Family
+from provisioner.emulators.server import EmulatorServer
+
+ROLES = {
+    "presales": {"permissions": ["chat.reply"], "native": {"kuaishou": {"roles": ["客服"]}}},
+}
+FAMILIES: dict[str, Family] = {"tm": top.FAMILY, "ks": kuaishou.FAMILY, "jd": jos.FAMILY}
+PLATFORMS = {"tm": "tmall", "ks": "kuaishou", "jd": "jd"}
+MAIN = "acme"
+
+
+class CountingApp(EmulatorApp):
+    """The real emulator, counting each API method it answers."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir, admin=False)
+        self.calls: Counter[str] = Counter()
+        self._count_lock = threading.Lock()
+
+    def _handle(self, family: Any, method: str, params: dict[str, str]) -> dict[str, object]:
+        with self._count_lock:
+            self.calls[method] += 1
+        return super()._handle(family, method, params)
+
+    def taken(self) -> Counter[str]:
+        with self._count_lock:
+            calls, self.calls = self.calls, Counter()
+        return calls
+
+
+@pytest.fixture
+def counted(tmp_path: Path) -> Iterator[tuple[EmulatorServer, CountingApp]]:
+    app = CountingApp(tmp_path / "emulator")
+    served = EmulatorServer(app, port=0)
+    thread = threading.Thread(target=served.serve_forever, kwargs={"stop_after": 120}, daemon=True)
+    thread.start()
+    yield served, app
+    served.shutdown()
+    thread.join(timeout=5)
+
+
+def shops(url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    found = {}
+    for name, family in FAMILIES.items():
+        values = {**family.credentials, family.session_key: identity.session_for(name)}
+        credentials = {}
+        for key, value in values.items():
+            variable = f"{name.upper()}_{key.upper()}"
+            monkeypatch.setenv(variable, value)
+            credentials[key] = {"env": variable}
+        shop = {"platform": PLATFORMS[name], "name": name, "endpoint": url}
+        found[name] = {**shop, "credentials": credentials}
+    found["tm"]["main_account"] = MAIN
+    return found
+
+
+def staff(existing: dict[str, int], new_on_ks: int) -> dict[str, Any]:
+    people = {}
+    for shop, count in existing.items():
+        for number in range(count):
+            people[f"{shop}{number}"] = agent("某", account(shop, f"{shop}{number:02}"))
+    for number in range(new_on_ks):
+        nickname = f"new{number:02}"
+        people[nickname] = agent("新", account("ks", nickname), phone=f"1380000{number:04}")
+    return people
+
+
+def seed(app: CountingApp, existing: dict[str, int]) -> None:
+    """Accounts someone made in the back office before provisioner managed the shops."""
+    for shop, count in existing.items():
+        office = BackOffice(app.store, FAMILIES[shop].name, shop)
+        for number in range(count):
+            nick = f"{shop}{number:02}"
+            office.create_account(f"{MAIN}:{nick}" if shop == "tm" else nick, AccountSettings())
+
+
+def pages(count: int, size: int) -> int:
+    """Pages of a listing: one more when the last page is full (no total is given)."""
+    return count // size + 1 if count % size == 0 else math.ceil(count / size)
+
+
+def plan_reads(tm: int, ks: int, jd: int, jd_roles: int) -> Counter[str]:
+    """The README's formula for one plan, with N accounts per shop, no dispatch groups."""
+    return Counter(
+        {
+            "taobao.sellercenter.roles.get": 1,
+            "taobao.sellercenter.subusers.page": pages(tm, 199),
+            "taobao.sellercenter.subuser.permissions.roles.get": tm,
+            "open.user.sub.account.list": pages(ks, 100),
+            "open.user.sub.account.role.list": 1,
+            "jingdong.vender.childAccount.query": pages(jd, 20),
+            "jingdong.vender.role.list": pages(jd_roles, 20),
+            "jingdong.vender.childaccount.role.query": math.ceil(jd / 20),
+        }
+    )
+
+
+def test_a_plan_and_an_apply_make_the_calls_the_readme_states(
+    project: Project,
+    counted: tuple[EmulatorServer, CountingApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server, app = counted
+    existing = {"tm": 5, "jd": 21}  # 21 JD accounts: two pages of 20
+    seed(app, existing)
+    project.write(config(shops(server.url, monkeypatch), staff(existing, 3), roles=ROLES))
+    app.taken()
+
+    assert project.run("plan").code == 0
+    assert +app.taken() == +plan_reads(tm=5, ks=0, jd=21, jd_roles=0)
+
+    applied = project.run("apply", "--auto-approve")
+    assert applied.code == 0, applied.err
+    # One plan's reads, then one call per API change: Tmall's role template is created by
+    # API (its accounts' role changes are manual tasks), Kuaishou's three accounts are created.
+    writes = Counter({"taobao.sellercenter.role.add": 1, "open.user.sub.account.create": 3})
+    assert +app.taken() == +(plan_reads(tm=5, ks=0, jd=21, jd_roles=0) + writes)
+
+    assert project.run("plan").code == 0
+    assert +app.taken() == +plan_reads(tm=5, ks=3, jd=21, jd_roles=0)
