@@ -62,7 +62,11 @@ def test_the_github_workflow_plans_on_pull_requests_and_applies_from_main_one_at
     assert workflow[True] == {  # PyYAML reads the key `on` as True
         "pull_request": {"paths": ["access/**", ".github/workflows/access.yml"]},
         "push": {"branches": ["main"], "paths": ["access/**", ".github/workflows/access.yml"]},
+        "schedule": [{"cron": "17 1 * * *"}],
+        "workflow_dispatch": None,
     }
+    assert plan["if"] == "github.event_name == 'pull_request'"
+    assert apply["if"] == "github.event_name == 'push'"  # never from the schedule
     steps = "\n".join(str(step) for step in plan["steps"])
     assert "provisioner validate" in steps
     assert "--out plan.json --format markdown" in steps
@@ -98,8 +102,25 @@ def test_the_gitlab_pipeline_plans_merge_requests_and_applies_one_at_a_time() ->
     assert "--out plan.json --format markdown" in plan_script
     assert '"PUT"' in plan_script and '"POST"' in plan_script  # one note, edited
     assert pipeline["apply"]["resource_group"] == "provisioner-apply"
-    assert pipeline["apply"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert pipeline["apply"]["rules"] == [
+        {"if": '$CI_PIPELINE_SOURCE == "schedule"', "when": "never"},
+        {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"},
+    ]
     assert "is stale" in "\n".join(pipeline["apply"]["script"])
+
+
+def test_both_run_a_drift_check_on_a_schedule_that_applies_nothing() -> None:
+    drift = load("github-actions.yml")["jobs"]["drift"]
+    assert (
+        drift["if"] == "github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'"
+    )
+    steps = "\n".join(str(step) for step in drift["steps"])
+    assert 'provisioner plan -c "$CONFIG" --format markdown --detailed-exitcode' in steps
+    assert "provisioner apply" not in steps and "--out" not in steps
+    gitlab = load("gitlab-ci.yml")["drift"]
+    assert gitlab["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
+    script = "\n".join(gitlab["script"])
+    assert "--detailed-exitcode" in script and "provisioner apply" not in script
 
 
 def test_the_pre_commit_hook_installs_from_this_checkout_and_reports_config_errors(
