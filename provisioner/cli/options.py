@@ -40,6 +40,15 @@ shop_option = click.option(
     help="Only this shop (repeatable).",
 )
 
+refresh_option = click.option(
+    "--refresh",
+    type=click.Choice(["full", "changed"]),
+    default="full",
+    show_default=True,
+    help="changed: read per-account details (Tmall/Taobao roles, one call each) only of "
+    "accounts the config changes; the others keep their recorded values, unchecked for drift.",
+)
+
 parallelism_option = click.option(
     "--parallelism",
     type=click.IntRange(1, 64),

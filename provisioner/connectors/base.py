@@ -64,7 +64,9 @@ class ShopContext:
     (`Platform.needs_contact_phone`); a secret, sent to the platform and shown nowhere.
     `recorded_ids`: the recorded remote ids of the kinds the platform reads back by id because
     it cannot list them (`Platform.read_by_recorded_id`). `language`, `timezone` and
-    `schedules` are the team's, for the steps of manual tasks.
+    `schedules` are the team's, for the steps of manual tasks. `trusted`: recorded accounts (by
+    nickname) the config does not change, whose per-account details a reader may take from the
+    record instead of calling for them (`plan --refresh=changed`); empty for a full refresh.
     """
 
     name: str
@@ -77,6 +79,7 @@ class ShopContext:
     language: str = "zh-CN"  # settings.language: manual-task steps are written in it
     timezone: str = "Asia/Shanghai"  # settings.timezone
     schedules: Mapping[str, Schedule] = field(default_factory=dict)  # to spell them out in steps
+    trusted: Mapping[str, Resource] = field(default_factory=dict)
 
     @property
     def platform(self) -> str:

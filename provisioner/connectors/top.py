@@ -207,27 +207,45 @@ def nickname(sub_nick: str) -> str:
 
 
 class TopReader:
-    """Reads accounts (status, dispatch, roles) and which roles exist; never changes anything."""
+    """Reads accounts (status, dispatch, roles) and which roles exist; never changes anything.
 
-    def __init__(self, api: TopApi) -> None:
+    The roles of an account in `trusted` (`plan --refresh=changed`) are taken from its record:
+    one call saved per account the config does not change.
+    """
+
+    def __init__(self, api: TopApi, trusted: Mapping[str, Resource] | None = None) -> None:
         self.api = api
+        self.trusted = trusted or {}
 
     def read(self) -> LiveShop:
         resources: dict[Address, Resource] = {}
         for role in self.api.roles():
             resources[self._address("role", role.name)] = self._role(role)
-        for sub in self.api.subusers():
+        subusers = list(self.api.subusers())
+        for sub in subusers:
             account = self.account(sub)
             resources[account.address] = account
-        return LiveShop(resources, frozenset({"account", "role"}))
+        trusted = sum(nickname(sub.nick) in self.trusted for sub in subusers)
+        return LiveShop(resources, frozenset({"account", "role"}), warnings=self._note(trusted))
 
     def account(self, sub: SubUser) -> Resource:
+        record = self.trusted.get(nickname(sub.nick))
+        roles = record.fields.get("roles") if record is not None else None
         fields: dict[str, FieldValue] = {
             "status": "disabled" if sub.disabled else "active",
-            "roles": self.api.subuser_roles(sub.nick),
+            "roles": roles if roles is not None else self.api.subuser_roles(sub.nick),
             "dispatch": sub.dispatch,
         }
         return Resource(self._address("account", nickname(sub.nick)), fields, str(sub.sub_id))
+
+    def _note(self, trusted: int) -> tuple[str, ...]:
+        if not trusted:
+            return ()
+        return (
+            f"{self.api.shop}: --refresh=changed: the roles of {trusted} account(s) the config "
+            "does not change were taken as recorded, not read; drift there is not checked "
+            "(a full plan checks it)",
+        )
 
     def _role(self, role: TopRole) -> Resource:
         return Resource(self._address("role", role.name), {}, str(role.role_id))
@@ -319,7 +337,7 @@ class TopConnector(RemoteConnector[TopApi]):
         self._sign_method = sign_method
 
     def reader(self) -> TopReader:
-        return TopReader(self._open()[0])
+        return TopReader(self._open()[0], self.context.trusted)
 
     def writer(self) -> TopWriter:
         return TopWriter(self._open()[0], self.platform)

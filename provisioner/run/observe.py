@@ -15,7 +15,7 @@ from provisioner.egress import check_endpoint
 from provisioner.errors import ConnectorError, MissingCredentialsError, PlanError
 from provisioner.plan.desired import DesiredState, accounts_by_shop
 from provisioner.platforms import descriptor
-from provisioner.resources import Address, ResourceKind
+from provisioner.resources import Address, Resource, ResourceKind
 from provisioner.secrets import Secret, resolve
 
 # The recorded remote ids of one shop's resources of some kinds (see `StateReader.remote_ids`).
@@ -28,11 +28,15 @@ def work_dir(loaded: LoadedConfig) -> Path:
 
 
 def connect(
-    loaded: LoadedConfig, shops: Iterable[str], recorded_ids: RecordedIds | None = None
+    loaded: LoadedConfig,
+    shops: Iterable[str],
+    recorded_ids: RecordedIds | None = None,
+    trusted: Mapping[str, Mapping[str, Resource]] | None = None,
 ) -> dict[str, Connector]:
     """One connector per shop, with its credentials resolved (never printed), the role
     templates its accounts use and, where its platform needs them, the agents' contact phones
-    and the recorded ids of what it reads back by id."""
+    and the recorded ids of what it reads back by id; `trusted`: per shop, the recorded
+    accounts it may take as read (`plan --refresh=changed`)."""
     config = loaded.config
     placed = accounts_by_shop(config)
     desired = DesiredState(config)  # role bindings computed once per platform, not per shop
@@ -69,6 +73,7 @@ def connect(
             language=config.settings.language,
             timezone=config.settings.timezone,
             schedules=config.schedules,
+            trusted=(trusted or {}).get(name, {}),
         )
         connectors[name] = connector_class(shop.platform)(context)
     return connectors

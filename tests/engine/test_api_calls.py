@@ -26,6 +26,7 @@ from provisioner.emulators.server import EmulatorServer
 
 ROLES = {
     "presales": {"permissions": ["chat.reply"], "native": {"kuaishou": {"roles": ["客服"]}}},
+    "aftersales": {"permissions": ["refund.view"], "native": {"kuaishou": {"roles": ["售后客服"]}}},
 }
 FAMILIES: dict[str, Family] = {"tm": top.FAMILY, "ks": kuaishou.FAMILY, "jd": jos.FAMILY}
 PLATFORMS = {"tm": "tmall", "ks": "kuaishou", "jd": "jd"}
@@ -141,3 +142,48 @@ def test_a_plan_and_an_apply_make_the_calls_the_readme_states(
 
     assert project.run("plan").code == 0
     assert +app.taken() == +plan_reads(tm=5, ks=3, jd=21, jd_roles=0)
+
+
+def tmall_only(url: str, monkeypatch: pytest.MonkeyPatch, people: dict[str, Any]) -> dict[str, Any]:
+    return config({"tm": shops(url, monkeypatch)["tm"]}, people, roles=ROLES)
+
+
+def test_refresh_changed_reads_only_the_accounts_the_config_changes(
+    project: Project,
+    counted: tuple[EmulatorServer, CountingApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server, app = counted
+    seed(app, {"tm": 5})
+    people = staff({"tm": 5}, 0)
+    project.write(tmall_only(server.url, monkeypatch, people))
+    project.ok("apply", "--auto-approve")  # the role by API, each account's roles as a task
+    office = BackOffice(app.store, "top", "tm")
+    for number in range(5):  # the back-office person does the tasks
+        office.update_account(f"{MAIN}:tm{number:02}", AccountSettings(roles=("presales",)))
+    project.ok("tasks", "done", *(str(task["id"]) for task in project.tasks()))
+    assert project.run("plan", "--detailed-exitcode").code == 0
+    app.taken()
+
+    quiet = project.run("plan", "--refresh=changed", "--detailed-exitcode")
+    assert quiet.code == 0, quiet.output
+    assert app.taken()["taobao.sellercenter.subuser.permissions.roles.get"] == 0
+    assert "--refresh=changed: the roles of 5 account(s) the config does not change" in quiet.out
+
+    people["tm1"]["accounts"][0]["roles"] = ["presales", "aftersales"]  # one account changes
+    project.write(tmall_only(server.url, monkeypatch, people))
+    changed = project.plan_json("--refresh=changed")
+    assert [c["address"] for c in changed["changes"]] == ["tm/role/aftersales", "tm/account/tm01"]
+    assert app.taken()["taobao.sellercenter.subuser.permissions.roles.get"] == 1
+
+    # What the changed-only plan trades away: drift on an account it trusted goes unseen
+    # until the full plan (the default) reads it.
+    office.update_account(f"{MAIN}:tm03", AccountSettings(roles=()))
+    trusted = project.plan_json("--refresh=changed")
+    assert [c["address"] for c in trusted["changes"]] == ["tm/role/aftersales", "tm/account/tm01"]
+    full = project.plan_json()
+    assert [c["address"] for c in full["changes"]] == [
+        "tm/role/aftersales",
+        "tm/account/tm01",
+        "tm/account/tm03",
+    ]

@@ -11,7 +11,7 @@ import click
 from provisioner.apply.executor import ApplyReport, Executor
 from provisioner.apply.identity import current_user, git_commit, git_dirty
 from provisioner.cli.notifying import tell
-from provisioner.cli.options import format_option, parallelism_option, shop_option
+from provisioner.cli.options import format_option, parallelism_option, refresh_option, shop_option
 from provisioner.cli.output import echo, warning
 from provisioner.cli.progress import progress_for
 from provisioner.cli.render import rendered
@@ -22,6 +22,7 @@ from provisioner.config.loader import LoadedConfig, load_config
 from provisioner.errors import ProvisionerError, UnsafePlanError
 from provisioner.notify.message import Message, opened_message
 from provisioner.plan.model import Plan
+from provisioner.plan.refresh import Refresh
 from provisioner.plan.saved import SavedPlan, check_matches, check_signature, plan_key, read_plan
 from provisioner.run.workflow import plan_loaded, state_path
 from provisioner.state import StateStore
@@ -43,6 +44,7 @@ from provisioner.tasks.listing import view_for
 @click.option("--force", is_flag=True, help="Apply even if the plan exceeds a safety threshold.")
 @shop_option
 @parallelism_option
+@refresh_option
 @click.option(
     "--lock-timeout",
     type=click.FloatRange(0),
@@ -60,6 +62,7 @@ def command(
     force: bool,
     shops: tuple[str, ...],
     parallelism: int,
+    refresh: Refresh,
     lock_timeout: float,
     output_format: str,
 ) -> None:
@@ -76,7 +79,7 @@ def command(
         warning(str(diagnostic).replace(": warning: ", ": ", 1))
     who = current_user()
     with StateStore.open(state_path(loaded)) as store, store.lock(who, "apply", lock_timeout):
-        planned = plan_loaded(loaded, _shops_of(saved) if saved else shops, parallelism)
+        planned = plan_loaded(loaded, _shops_of(saved) if saved else shops, parallelism, refresh)
         try:
             plan = _reviewed(
                 planned.plan,

@@ -6,10 +6,17 @@ from pathlib import Path
 
 import click
 
-from provisioner.cli.options import config_option, format_option, parallelism_option, shop_option
+from provisioner.cli.options import (
+    config_option,
+    format_option,
+    parallelism_option,
+    refresh_option,
+    shop_option,
+)
 from provisioner.cli.output import echo, error, warning, write_file
 from provisioner.cli.overdue import overdue_message, overdue_tasks
 from provisioner.cli.render import rendered
+from provisioner.plan.refresh import Refresh
 from provisioner.plan.saved import plan_key, saved_text
 from provisioner.run.workflow import plan_config
 
@@ -23,6 +30,7 @@ from provisioner.run.workflow import plan_config
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when changes are pending.")
 @shop_option
 @parallelism_option
+@refresh_option
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -32,10 +40,11 @@ def command(
     detailed_exitcode: bool,
     shops: tuple[str, ...],
     parallelism: int,
+    refresh: Refresh,
 ) -> None:
     """Compare the config with the recorded and live state of every shop."""
     key = plan_key() if out is not None else None  # a bad key fails before any platform call
-    planned = plan_config(config_path, shops, parallelism)
+    planned = plan_config(config_path, shops, parallelism, refresh)
     planned.close()
     for diagnostic in planned.loaded.warnings:
         warning(str(diagnostic).replace(": warning: ", ": ", 1))
