@@ -56,3 +56,10 @@ parallelism_option = click.option(
     show_default=True,
     help="Shops read and applied at the same time.",
 )
+
+verbose_option = click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="List low-risk permissions in full (by default each account line counts them).",
+)

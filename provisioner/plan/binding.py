@@ -3,7 +3,9 @@
 A saved plan travels from the job that planned it (a pull request's) to the job that applies it
 as a file anyone with access to the artifact can edit. So the digest covers everything apply acts
 on or decides by: the config and observed-state digests, the shops, every change in full, the
-adopt, forget and protected-name lists and the safety verdict. It leaves out what is only shown
+adopt, forget and protected-name lists, the safety verdict and the people's display names (a
+reviewer reads `马丽 (ma.li)`: a file edited to name someone else must not apply; the names come
+from the config, so planning again yields the same ones). It leaves out what is only shown
 to a reviewer and may read differently an hour later (warnings such as "expires in 3 days", pending task summaries,
 drift and unmanaged listings, the access delta, which follow from the changes), the creation time
 and where the config was (a checkout path).
@@ -38,6 +40,7 @@ def bound_content(plan: Plan) -> dict[str, Any]:
         "forget": [str(address) for address in plan.forget],
         "protect": [protect_document(names) for names in plan.protect],
         "unsafe": list(plan.unsafe),
+        "people": [list(pair) for pair in plan.people],
     }
 
 
@@ -82,6 +85,8 @@ def differences(saved: Plan, fresh: Plan) -> list[str]:
         )
     if saved.platforms != fresh.platforms:
         found.append("the shops differ")
+    if saved.people != fresh.people:
+        found.append("the people's names differ")
     return found
 
 

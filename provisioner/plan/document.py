@@ -21,6 +21,7 @@ added, never renamed or removed. Keys appear in this order::
     forget          ["SHOP/KIND/NAME", …]
     protect         [{shop, names, added, removed}] (protected names apply records)
     platforms       [{shop, platform}]
+    people          [{agent, name}] (the config's display name of each person the plan names)
     config_digest, state_digest, config_path, created_at   strings
     signature       "hmac-sha256:…", only in a plan file saved with PROVISIONER_PLAN_KEY set
 
@@ -89,6 +90,7 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
         "forget": [str(address) for address in plan.forget],
         "protect": [protect_document(names) for names in plan.protect],
         "platforms": [{"shop": shop, "platform": platform} for shop, platform in plan.platforms],
+        "people": [{"agent": agent, "name": name} for agent, name in plan.people],
         "config_digest": plan.config_digest,
         "state_digest": plan.state_digest,
         "config_path": plan.config_path,
@@ -123,6 +125,7 @@ def plan_from_document(document: object) -> Plan:
             if change.data.get("steps")
         ),
         platforms=doc.items("platforms", _platform_in),
+        people=doc.items("people", _person_in) if "people" in doc.data else (),
         config_digest=doc.text("config_digest"),
         state_digest=doc.text("state_digest"),
         digest=doc.text("digest"),
@@ -367,6 +370,10 @@ def _protect_in(item: _Reader) -> ProtectedNames:
     return ProtectedNames(
         item.text("shop"), item.strings("names"), item.strings("added"), item.strings("removed")
     )
+
+
+def _person_in(item: _Reader) -> tuple[str, str]:
+    return item.text("agent"), item.text("name")
 
 
 def _platform_in(item: _Reader) -> tuple[str, str]:

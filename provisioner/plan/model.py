@@ -110,7 +110,9 @@ class Plan:
     the safety verdict and the digests of the config and of the recorded and live state the
     plan was made from (plan/binding.py says what it leaves out, and why). `unsafe` holds the reasons apply refuses
     without `--force`; `adopt` lists declared resources found live and unrecorded with nothing
-    to change, which apply records so they become managed.
+    to change, which apply records so they become managed. `people` pairs each person id the
+    plan names with the display name the config gives them (`("ma.li", "马丽")`), for
+    renderers; a person the config no longer declares has no entry.
     """
 
     changes: tuple[Change, ...] = ()
@@ -126,6 +128,7 @@ class Plan:
     protect: tuple[ProtectedNames, ...] = ()
     steps: tuple[tuple[str, tuple[str, ...]], ...] = ()
     platforms: tuple[tuple[str, str], ...] = ()
+    people: tuple[tuple[str, str], ...] = ()
     config_digest: str = ""
     state_digest: str = ""
     digest: str = ""
@@ -140,6 +143,11 @@ class Plan:
         return Summary(
             actions["create"], actions["update"], actions["delete"], manual, self.unchanged
         )
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Display name by person id: `{"ma.li": "马丽"}`."""
+        return dict(self.people)
 
     @cached_property
     def steps_by_key(self) -> dict[str, tuple[str, ...]]:

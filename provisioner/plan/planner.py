@@ -174,12 +174,26 @@ def _merged(loaded: LoadedConfig, state: StateReader, observed: Observed, found:
         forget=(*found.journal.forget, *(a for part in parts for a in part.forget)),
         protect=tuple(protect),
         platforms=tuple((name, config.shops[name].platform) for name in shops),
+        people=_people(config, delta, changes),
         config_digest=loaded.digest,
         state_digest=observed_digest(state, observed, shops),
         config_path=portable(loaded.source),
         created_at=found.now.isoformat(timespec="seconds"),
     )
     return _sealed(plan)
+
+
+def _people(
+    config: Config, delta: Sequence[AccessChange], changes: Sequence[Change]
+) -> tuple[tuple[str, str], ...]:
+    """The config's display name of every person the plan names; an agent no longer declared
+    (offboarded) has none, so renderers show the id alone."""
+    named = {access.agent for access in delta} | {c.agent for c in changes if c.agent}
+    return tuple(
+        (agent_id, agent.name)
+        for agent_id, agent in sorted(config.agents.items())
+        if agent_id in named and agent.name
+    )
 
 
 def _protected_names(

@@ -1,5 +1,8 @@
 """The access delta as a reviewer reads it: most dangerous first, one line per account and risk.
 
+Low-risk permissions are many and routine (every agent gets `chat.reply`): renderers count them
+per account line (`+7 low-risk`) unless asked for the full list.
+
 The plan lists one AccessChange per permission; a reviewer wants "王 gains finance.view and
 shop.settings on acme-tmall/小王 (critical)", so permissions sharing a person, an account, a
 direction and a risk level are gathered on one line.
@@ -7,11 +10,12 @@ direction and a risk level are gathered on one line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from provisioner.catalog import RISK_ORDER, load_catalog
 from provisioner.plan.model import AccessChange, Direction
+from provisioner.render.values import clean
 
 _DIRECTIONS: tuple[Direction, ...] = ("gain", "loss")  # a new grant is the riskier news
 
@@ -59,6 +63,26 @@ def by_person(lines: Iterable[AccessLine]) -> dict[str, tuple[AccessLine, ...]]:
     for line in lines:
         people.setdefault(line.agent, []).append(line)
     return {agent: tuple(items) for agent, items in people.items()}
+
+
+def is_low(risk: str) -> bool:
+    """Low risk: counted, not listed, unless the reader asks (`--verbose`)."""
+    return risk_rank(risk) == RISK_ORDER.index("low")
+
+
+def low_risk_count(line: AccessLine) -> str:
+    """`+5 low-risk` for gains, `-3 low-risk` for losses."""
+    sign = "+" if line.direction == "gain" else "-"
+    return f"{sign}{len(line.permissions)} low-risk"
+
+
+def person_label(agent: str, names: Mapping[str, str]) -> str:
+    """`马丽 (ma.li)`: the config's name, then the id; the id alone when no name is known (an
+    agent offboarded from the config); printable, like every name that reaches a terminal."""
+    if not agent:
+        return "(no agent)"
+    name = names.get(agent)
+    return clean(f"{name} ({agent})" if name and name != agent else agent)
 
 
 def permission_label(permission: str) -> str:

@@ -16,11 +16,19 @@ def change_title(change: Change) -> str:
 
 def change_details(change: Change) -> tuple[str, ...]:
     """The reason as a `#` comment, then `field: before -> after` lines, names aligned."""
-    reason = (f"# {clean(change.reason)}",) if change.reason else ()
+    return tuple(head + " ".join(words) for head, words in change_detail_parts(change))
+
+
+def change_detail_parts(change: Change) -> tuple[tuple[str, list[str]], ...]:
+    """`change_details` as (head, words): a line may fold between words, under its head's end."""
+    reason = (("# ", clean(change.reason).split(" ")),) if change.reason else ()
     shown = [item for item in change.fields if _worth_showing(change.action, item)]
     width = max((len(item.field) for item in shown), default=0)
     return reason + tuple(
-        f"{(clean(item.field) + ':').ljust(width + 1)} {_field_text(change.action, item)}"
+        (
+            f"{(clean(item.field) + ':').ljust(width + 1)} ",
+            _field_text(change.action, item).split(" "),
+        )
         for item in shown
     )
 

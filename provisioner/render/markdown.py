@@ -1,7 +1,8 @@
 """The plan as a GitHub pull-request comment: what a reviewer of an access PR reads first, first.
 
-Order: the summary line, safety refusals, the access delta (a table, critical and high risk
-first), then each shop's changes folded in `<details>`, manual tasks, drift, unmanaged
+Order: the summary line, safety refusals, the access delta (a table by person, `马丽 (ma.li)`,
+the most dangerous person first; low-risk permissions counted, their list folded in
+`<details>`), then each shop's changes folded in `<details>`, manual tasks, drift, unmanaged
 accounts and warnings. A comment over `limit` characters is refused by GitHub, so when the
 whole plan does not fit, the least important parts are shortened or left out (see `budget`)
 and a note points to the full plan.
@@ -13,7 +14,17 @@ from collections import Counter
 from collections.abc import Callable
 
 from provisioner.plan.model import Plan
-from provisioner.render.access import access_lines, is_high, permission_label, risk_rank
+from provisioner.render.access import (
+    AccessLine,
+    access_lines,
+    by_person,
+    is_high,
+    is_low,
+    low_risk_count,
+    permission_label,
+    person_label,
+    risk_rank,
+)
 from provisioner.render.budget import Section, fit
 from provisioner.render.changes import change_details, change_title
 from provisioner.render.markup import escape, escape_html, fence, table_head, table_row
@@ -29,12 +40,13 @@ _DIFF_SIGNS: dict[Action, str] = {"create": "+", "update": "!", "delete": "-"}
 _HEADER, _UNSAFE, _ACCESS, _WARNINGS, _MANUAL, _DRIFT, _UNMANAGED, _DETAILS = range(8)
 
 
-def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT) -> str:
-    """Markdown for a PR comment, never longer than `limit` characters."""
+def render_markdown(plan: Plan, *, limit: int = GITHUB_COMMENT_LIMIT, verbose: bool = False) -> str:
+    """Markdown for a PR comment, never longer than `limit` characters; `verbose` lists
+    low-risk permissions in the table instead of folding them under their count."""
     sections = [
         Section(_HEADER, f"### {summary_line(plan)}\n\n"),
         *_unsafe(plan),
-        *_access(plan),
+        *_access(plan, verbose),
         *_details(plan),
         *_manual(plan),
         *_drift(plan),
@@ -67,25 +79,35 @@ def _unsafe(plan: Plan) -> list[Section]:
     return [Section(_UNSAFE, head, items, "\n", _more("reasons"))]
 
 
-def _access(plan: Plan) -> list[Section]:
-    lines = access_lines(plan.access_delta)
-    if not lines:
+def _access(plan: Plan, verbose: bool) -> list[Section]:
+    people = by_person(access_lines(plan.access_delta))
+    if not people:
         return []
-    head = "#### Access changes (critical and high risk first)\n\n" + _tally(plan) + "\n\n"
-    head += table_head("Change", "Person", "Account", "Risk", "Permissions")
+    head = "#### Access changes by person (critical and high risk first)\n\n" + _tally(plan)
+    head += "\n\n" + table_head("Person", "Change", "Account", "Risk", "Permissions")
     rows = tuple(
         table_row(
             (
+                escape(person_label(agent, plan.names)) if index == 0 else "",
                 line.verb,
-                escape(line.agent) or "(no agent)",
                 escape(line.account),
                 f"**{escape(line.risk)}**" if is_high(line.risk) else escape(line.risk),
-                escape(", ".join(permission_label(p) for p in line.permissions)),
+                _permissions(line, verbose),
             )
         )
-        for line in lines
+        for agent, lines in people.items()
+        for index, line in enumerate(lines)
     )
     return [Section(_ACCESS, head, rows, "\n", _more("access lines"))]
+
+
+def _permissions(line: AccessLine, verbose: bool) -> str:
+    """The permissions in full; low-risk ones counted, the list folded under the count."""
+    labels = ", ".join(permission_label(p) for p in line.permissions)
+    if verbose or not is_low(line.risk):
+        return escape(labels)
+    listed = escape_html(labels).replace("|", "&#124;")  # a "|" would end the table cell
+    return f"<details><summary>{low_risk_count(line)}</summary>{listed}</details>"
 
 
 def _tally(plan: Plan) -> str:

@@ -1,15 +1,26 @@
-"""The plan for a terminal, read like Terraform's: who gains what first, the summary line last."""
+"""The plan for a terminal: the summary line, who gains what (person by person, the most
+dangerous first), every change per shop, and the summary line again where the reading ends."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from provisioner.plan.model import Plan, Unmanaged
-from provisioner.render.access import AccessLine, access_lines, by_person, permission_label
+from provisioner.render.access import (
+    AccessLine,
+    access_lines,
+    by_person,
+    is_low,
+    low_risk_count,
+    permission_label,
+    person_label,
+)
 from provisioner.render.ansi import Colour, paint
-from provisioner.render.changes import SIGNS, change_details, change_title
+from provisioner.render.changes import SIGNS, change_detail_parts, change_title
 from provisioner.render.summary import by_shop, summary_line
 from provisioner.render.values import clean, display_width, format_value, pad
+from provisioner.render.wrap import fill, fill_text, items
 from provisioner.resources import Action, Change
 
 _ACTION_COLOURS: dict[Action, Colour] = {"create": "green", "update": "yellow", "delete": "red"}
@@ -17,12 +28,32 @@ _INDENT = "  "
 _DETAIL_INDENT = "      "
 
 
-def render_text(plan: Plan, *, color: bool = False, steps: bool = False) -> str:
-    """The whole plan as terminal text; ANSI colours only when `color` is true; each manual
-    change's back-office steps under it when `steps` is true (`show`)."""
-    sections: tuple[Callable[[Plan, bool], str], ...] = (
+@dataclass(frozen=True)
+class _Style:
+    color: bool = False
+    steps: bool = False
+    verbose: bool = False
+    width: int | None = None
+
+
+def render_text(
+    plan: Plan,
+    *,
+    color: bool = False,
+    steps: bool = False,
+    verbose: bool = False,
+    width: int | None = None,
+) -> str:
+    """The whole plan as terminal text, the summary line first and last.
+
+    `color`: ANSI colours. `steps`: each manual change's back-office steps under it (`show`).
+    `verbose`: low-risk permissions listed, not counted. `width`: lines folded to that many
+    columns (None: never folded); nothing is ever cut, only continued on the next line.
+    """
+    style = _Style(color, steps, verbose, width)
+    sections: tuple[Callable[[Plan, _Style], str], ...] = (
         _access,
-        lambda p, c: _changes(p, c, steps),
+        _changes,
         _pending,
         _drift,
         _unmanaged,
@@ -30,57 +61,93 @@ def render_text(plan: Plan, *, color: bool = False, steps: bool = False) -> str:
         _warnings,
         _unsafe,
     )
-    blocks = [section(plan, color) for section in sections]
-    blocks.append(paint(summary_line(plan), "bold", color))
-    return "\n\n".join(block for block in blocks if block) + "\n"
+    blocks = [section(plan, style) for section in sections]
+    summary = paint(_fold(summary_line(plan), style), "bold", color)
+    shown = [block for block in blocks if block]
+    return "\n\n".join([summary, *shown, summary] if shown else [summary]) + "\n"
 
 
-def _access(plan: Plan, color: bool) -> str:
-    people = by_person(access_lines(plan.access_delta))
+def _fold(text: str, style: _Style, extra: int = 2) -> str:
+    return "\n".join(
+        line for raw in text.split("\n") for line in fill_text(raw, style.width, extra)
+    )
+
+
+def _access(plan: Plan, style: _Style) -> str:
+    lines = access_lines(plan.access_delta)
+    people = by_person(lines)
     if not people:
         return ""
-    blocks = [_person(agent, lines, color) for agent, lines in people.items()]
-    return "Access changes (critical and high risk first):\n\n" + "\n\n".join(blocks)
+    blocks = [_person(agent, rows, plan, style) for agent, rows in people.items()]
+    counted = not style.verbose and any(is_low(line.risk) for line in lines)
+    title = "Access changes by person, critical and high risk first" + (
+        " (low-risk counted; --verbose lists them):" if counted else ":"
+    )
+    return _fold(title, style) + "\n\n" + "\n\n".join(blocks)
 
 
-def _person(agent: str, lines: tuple[AccessLine, ...], color: bool) -> str:
+def _person(agent: str, lines: tuple[AccessLine, ...], plan: Plan, style: _Style) -> str:
     width = max(display_width(clean(line.account)) for line in lines)
-    rows = [_access_row(line, width, color) for line in lines]
-    return f"{_INDENT}{clean(agent) or '(no agent)'}\n" + "\n".join(rows)
+    rows = [row for line in lines for row in _access_row(line, width, style)]
+    return _fold(f"{_INDENT}{person_label(agent, plan.names)}", style, 4) + "\n" + "\n".join(rows)
 
 
-def _access_row(line: AccessLine, width: int, color: bool) -> str:
+def _access_row(line: AccessLine, width: int, style: _Style) -> list[str]:
     sign = "+" if line.direction == "gain" else "-"
-    head = paint(f"{sign} {line.verb}", "green" if sign == "+" else "red", color)
-    permissions = ", ".join(permission_label(p) for p in line.permissions)
-    account = pad(clean(line.account), width)
-    return f"{_INDENT * 2}{head}  {line.risk.ljust(8)}  {account}  {clean(permissions)}"
+    verb = f"{sign} {line.verb}"
+    head = f"{_INDENT * 2}{verb}  {line.risk.ljust(8)}  {pad(clean(line.account), width)}  "
+    if is_low(line.risk) and not style.verbose:
+        tokens = [low_risk_count(line)]
+    else:
+        tokens = items(clean(permission_label(p)) for p in line.permissions)
+    rows = fill(head, tokens, style.width, " " * display_width(head))
+    painted = paint(verb, "green" if sign == "+" else "red", style.color)
+    rows[0] = rows[0].replace(verb, painted, 1)
+    return rows
 
 
-def _changes(plan: Plan, color: bool, steps: bool = False) -> str:
+def _changes(plan: Plan, style: _Style) -> str:
     shops = by_shop(plan.changes)
-    known = plan.steps_by_key if steps else {}
-    return "\n\n".join(_shop(shop, changes, color, known) for shop, changes in shops.items())
+    known = plan.steps_by_key if style.steps else {}
+    return "\n\n".join(_shop(shop, changes, style, known) for shop, changes in shops.items())
 
 
 def _shop(
-    shop: str, changes: tuple[Change, ...], color: bool, steps: Mapping[str, tuple[str, ...]]
+    shop: str, changes: tuple[Change, ...], style: _Style, steps: Mapping[str, tuple[str, ...]]
 ) -> str:
-    title = paint(f"{clean(shop)} ({clean(changes[0].platform)})", "bold", color)
-    return title + "\n" + "\n\n".join(_change(change, color, steps) for change in changes)
+    title = paint(
+        _fold(f"{clean(shop)} ({clean(changes[0].platform)})", style), "bold", style.color
+    )
+    return title + "\n" + "\n\n".join(_change(change, style, steps) for change in changes)
 
 
-def _change(change: Change, color: bool, steps: Mapping[str, tuple[str, ...]]) -> str:
-    head = f"{_INDENT}{SIGNS[change.action]} {change_title(change)}"
-    details = [_DETAIL_INDENT + line for line in change_details(change)]
+def _change(change: Change, style: _Style, steps: Mapping[str, tuple[str, ...]]) -> str:
+    head = _fold(f"{_INDENT}{SIGNS[change.action]} {change_title(change)}", style)
+    details = [
+        line
+        for detail in change_detail_parts(change)
+        for line in fill(
+            _DETAIL_INDENT + detail[0], detail[1], style.width, _hanging(detail), cjk=True
+        )
+    ]
     todo = steps.get(change.key, ())
     if todo:
         details.append(_DETAIL_INDENT + "back-office steps:")
-        details += [_DETAIL_INDENT + _INDENT + clean(line) for s in todo for line in s.split("\n")]
-    return "\n".join([paint(head, _ACTION_COLOURS[change.action], color), *details])
+        details += [
+            folded
+            for step in todo
+            for line in step.split("\n")
+            for folded in fill_text(_DETAIL_INDENT + _INDENT + clean(line), style.width, 3)
+        ]
+    return "\n".join([paint(head, _ACTION_COLOURS[change.action], style.color), *details])
 
 
-def _pending(plan: Plan, color: bool) -> str:
+def _hanging(detail: tuple[str, list[str]]) -> str:
+    # A value continues under where it started, a `# reason` under its first word.
+    return " " * (len(_DETAIL_INDENT) + display_width(detail[0]))
+
+
+def _pending(plan: Plan, style: _Style) -> str:
     if not plan.pending:
         return ""
     rows = [
@@ -90,10 +157,10 @@ def _pending(plan: Plan, color: bool) -> str:
     title = (
         "Pending manual tasks (opened by an earlier apply; `provisioner tasks done ID` when done):"
     )
-    return "\n".join([paint(title, "yellow", color), *rows])
+    return _titled(title, "yellow", rows, style)
 
 
-def _drift(plan: Plan, color: bool) -> str:
+def _drift(plan: Plan, style: _Style) -> str:
     if not plan.drift:
         return ""
     rows = [
@@ -102,16 +169,16 @@ def _drift(plan: Plan, color: bool) -> str:
         for d in plan.drift
     ]
     title = "Drift (changed outside git since the last apply; recorded -> live):"
-    return "\n".join([paint(title, "yellow", color), *rows])
+    return _titled(title, "yellow", rows, style)
 
 
-def _unmanaged(plan: Plan, color: bool) -> str:
-    items = [item for item in plan.unmanaged if item.mode != "ignore"]
-    if not items:
+def _unmanaged(plan: Plan, style: _Style) -> str:
+    listed = [item for item in plan.unmanaged if item.mode != "ignore"]
+    if not listed:
         return ""
-    rows = [line for item in items for line in _unmanaged_item(item)]
+    rows = [line for item in listed for line in _unmanaged_item(item)]
     title = "Unmanaged accounts (on the platform, not in the config; report lists, remove deletes):"
-    return "\n".join([paint(title, "yellow", color), *rows])
+    return _titled(title, "yellow", rows, style)
 
 
 def _unmanaged_item(item: Unmanaged) -> list[str]:
@@ -123,7 +190,7 @@ def _unmanaged_item(item: Unmanaged) -> list[str]:
     ]
 
 
-def _bookkeeping(plan: Plan, color: bool) -> str:
+def _bookkeeping(plan: Plan, style: _Style) -> str:
     """What apply records without changing any platform: it is part of what apply does."""
     rows = [f"{_INDENT}+ adopt  {clean(str(r.address))}" for r in plan.adopt]
     rows += [f"{_INDENT}- forget {clean(str(address))}" for address in plan.forget]
@@ -138,15 +205,23 @@ def _bookkeeping(plan: Plan, color: bool) -> str:
         "Recorded by apply, nothing changes on the platforms (adopt: found live as declared, "
         "managed from now on; forget: record of what is gone; protect: protected names):"
     )
-    return "\n".join([paint(title, "bold", color), *rows])
+    return _titled(title, "bold", rows, style)
 
 
-def _warnings(plan: Plan, color: bool) -> str:
-    return "\n".join(paint("Warning: ", "yellow", color) + clean(w) for w in plan.warnings)
+def _warnings(plan: Plan, style: _Style) -> str:
+    prefix = "Warning: "
+    lines = [_fold(prefix + clean(w), style, len(prefix)) for w in plan.warnings]
+    return "\n".join(paint(prefix, "yellow", style.color) + line[len(prefix) :] for line in lines)
 
 
-def _unsafe(plan: Plan, color: bool) -> str:
+def _unsafe(plan: Plan, style: _Style) -> str:
     if not plan.unsafe:
         return ""
-    title = paint("Apply will refuse this plan without --force:", "red", color)
-    return "\n".join([title, *(f"{_INDENT}- {clean(reason)}" for reason in plan.unsafe)])
+    rows = [f"{_INDENT}- {clean(reason)}" for reason in plan.unsafe]
+    return _titled("Apply will refuse this plan without --force:", "red", rows, style)
+
+
+def _titled(title: str, colour: Colour, rows: list[str], style: _Style) -> str:
+    """A section: its title painted, then its rows, each folded under its own first word."""
+    head = paint(_fold(title, style), colour, style.color)
+    return "\n".join([head, *(_fold(row, style, 4) for row in rows)])

@@ -163,6 +163,8 @@ def make_rich_plan() -> Plan:
         ),
         forget=(account("acme-old", "旧号"),),
         platforms=(("acme-ks", "kuaishou"), ("acme-pdd", "pinduoduo"), ("acme-tmall", "tmall")),
+        # zhou.jie has left the config: the plan knows no name for them, so shows the id alone
+        people=(("huang.li", "黄丽"), ("sun.hao", "孙浩"), ("wang.xiaoming", "王小明")),
         config_digest="sha256:" + "c" * 64,
         state_digest="sha256:" + "5" * 64,
         digest="sha256:" + "d" * 64,

@@ -28,6 +28,7 @@ TOP_KEYS = [
     "forget",
     "protect",
     "platforms",
+    "people",
     "config_digest",
     "state_digest",
     "config_path",
@@ -172,3 +173,10 @@ def test_unknown_keys_are_ignored_so_format_1_can_grow(rich_plan: Plan) -> None:
     document["added_later"] = {"anything": True}
     document["changes"][0]["added_later"] = 1
     assert plan_from_document(document) == rich_plan
+
+
+def test_a_format_1_file_from_before_people_had_names_still_reads(rich_plan: Plan) -> None:
+    document = plan_to_document(rich_plan)
+    assert document["people"][0] == {"agent": "huang.li", "name": "黄丽"}
+    del document["people"]
+    assert plan_from_document(document).people == ()

@@ -99,8 +99,23 @@ def test_summary_and_access_delta_come_first(rich_plan: Plan) -> None:
     text = render_markdown(rich_plan)
     assert text.startswith("### Plan: 3 to create, 3 to update, 2 to delete (3 manual).\n")
     assert text.index("#### Access changes") < text.index("<details>")
-    rows = [line for line in text.splitlines() if line.startswith(("| gains", "| loses"))]
-    assert "**critical**" in rows[0] and "**high**" in rows[1]
+    rows = [line for line in text.splitlines() if " | gains | " in line or " | loses | " in line]
+    assert rows[0].startswith("| 孙浩 (sun.hao) | gains |") and "**critical**" in rows[0]
+    assert rows[1].startswith("|  | gains |") and "**high**" in rows[1]  # still 孙浩's
+    assert rows[3].startswith("| zhou.jie | loses |")  # offboarded: no name in the config
+
+
+def test_low_risk_permissions_are_counted_with_the_list_folded_unless_verbose(
+    rich_plan: Plan,
+) -> None:
+    folded = (
+        "| 王小明 (wang.xiaoming) | gains | acme-tmall/小王 | low | "
+        "<details><summary>+2 low-risk</summary>chat.reply (接待), order.view (订单查看)</details> |"
+    )
+    assert folded in render_markdown(rich_plan)
+    verbose = render_markdown(rich_plan, verbose=True)
+    assert "low-risk" not in verbose
+    assert "| low | chat.reply (接待), order.view (订单查看) |" in verbose
 
 
 def test_a_5000_change_plan_stays_under_the_github_limit() -> None:
@@ -113,7 +128,7 @@ def test_a_5000_change_plan_stays_under_the_github_limit() -> None:
     assert text.rstrip().endswith("saved plan artifact.")
     # the access delta is kept before any detail, critical grants first
     access = text[text.index("#### Access changes") :]
-    assert "| gains | agent.0000 | acme-tmall/王小明0000 | **critical** |" in access
+    assert "| agent.0000 | gains | acme-tmall/王小明0000 | **critical** |" in access
     assert "more access lines: see the full plan" in access
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from provisioner.plan.model import AccessChange, Drift, PendingTask, Plan, Unmanaged
 from provisioner.render.text import render_text
+from provisioner.render.values import display_width
 from provisioner.resources import Address, Change, FieldChange
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -19,7 +20,7 @@ def test_rich_plan_matches_golden(rich_plan: Plan, golden: Callable[[str, str], 
 def test_sections_come_in_reading_order(rich_plan: Plan) -> None:
     text = render_text(rich_plan)
     markers = [
-        "Access changes",
+        "Plan: 3 to create, 3 to update, 2 to delete (3 manual).\n\nAccess changes",
         "acme-tmall (tmall)",
         "acme-pdd (pinduoduo)",
         "Pending manual tasks",
@@ -27,11 +28,11 @@ def test_sections_come_in_reading_order(rich_plan: Plan) -> None:
         "Unmanaged accounts",
         "Warning:",
         "Apply will refuse this plan without --force:",
-        "Plan: 3 to create, 3 to update, 2 to delete (3 manual).",
     ]
     positions = [text.index(marker) for marker in markers]
     assert positions == sorted(positions)
     assert text.endswith("Plan: 3 to create, 3 to update, 2 to delete (3 manual).\n")
+    assert text.startswith("Plan: 3 to create, 3 to update, 2 to delete (3 manual).\n\n")
 
 
 def test_no_colour_unless_asked(rich_plan: Plan) -> None:
@@ -49,8 +50,43 @@ def test_colour_marks_creates_green_updates_yellow_deletes_red(rich_plan: Plan) 
 
 def test_access_delta_leads_with_the_most_dangerous_person(rich_plan: Plan) -> None:
     text = render_text(rich_plan)
-    assert text.startswith("Access changes (critical and high risk first):\n\n  sun.hao\n")
-    assert "    + gains  critical  acme-tmall/浩哥  finance.view (财务查看)\n" in text
+    access = text.split("\n\n", 1)[1]
+    assert access.startswith("Access changes by person, critical and high risk first (low-risk ")
+    assert "\n\n  孙浩 (sun.hao)\n    + gains  critical  acme-tmall/浩哥  finance.view" in access
+    assert "\n\n  zhou.jie\n" in access  # offboarded: the config no longer names them
+
+
+def test_low_risk_permissions_are_counted_unless_verbose(rich_plan: Plan) -> None:
+    text = render_text(rich_plan)
+    assert "    + gains  low       acme-tmall/小王  +2 low-risk\n" in text
+    assert "    - loses  low       acme-pdd/阿杰  -1 low-risk\n" in text
+    assert "chat.reply (接待)" not in text
+    verbose = render_text(rich_plan, verbose=True)
+    assert "low-risk" not in verbose
+    assert (
+        "    + gains  low       acme-tmall/小王  chat.reply (接待), order.view (订单查看)\n"
+        in verbose
+    )
+
+
+def test_long_lines_fold_under_their_column_and_lose_nothing(rich_plan: Plan) -> None:
+    wide = render_text(rich_plan, verbose=True)
+    narrow = render_text(rich_plan, verbose=True, width=66)
+    assert max(display_width(line) for line in wide.splitlines()) > 66
+    assert all(display_width(line) <= 66 for line in narrow.splitlines())
+    assert (
+        "    + gains  high      acme-tmall/浩哥  order.modify_price (改价),\n"
+        "                                        product.edit (商品编辑)\n"
+    ) in render_text(rich_plan, width=70)
+    assert "  # new account for huang.li; pinduoduo has no account\n        API\n" in render_text(
+        rich_plan, width=60
+    )
+    assert _words(narrow) == _words(wide)
+
+
+def _words(text: str) -> list[str]:
+    # Folding only moves text to the next line: the same characters, spaces aside.
+    return "".join(text.split()).split()
 
 
 def test_empty_plan_says_no_changes() -> None:

@@ -12,6 +12,7 @@ from provisioner.cli.options import (
     parallelism_option,
     refresh_option,
     shop_option,
+    verbose_option,
 )
 from provisioner.cli.output import echo, error, warning, write_file
 from provisioner.cli.overdue import overdue_message, overdue_tasks
@@ -29,6 +30,7 @@ from provisioner.run.workflow import plan_config
 @format_option("text", "json", "markdown", default="text")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when changes are pending.")
 @shop_option
+@verbose_option
 @parallelism_option
 @refresh_option
 @click.pass_context
@@ -41,6 +43,7 @@ def command(
     shops: tuple[str, ...],
     parallelism: int,
     refresh: Refresh,
+    verbose: bool,
 ) -> None:
     """Compare the config with the recorded and live state of every shop."""
     key = plan_key() if out is not None else None  # a bad key fails before any platform call
@@ -48,7 +51,7 @@ def command(
     planned.close()
     for diagnostic in planned.loaded.warnings:
         warning(str(diagnostic).replace(": warning: ", ": ", 1))
-    echo(rendered(planned.plan, output_format), nl=False)
+    echo(rendered(planned.plan, output_format, verbose=verbose), nl=False)
     if out is not None:
         write_file(out, saved_text(planned.plan, key), "the plan")
         echo(f"Saved the plan to {out}; apply it with: provisioner apply {out}", err=True)

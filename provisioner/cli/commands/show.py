@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from provisioner.cli.options import format_option
+from provisioner.cli.options import verbose_option, format_option
 from provisioner.cli.output import echo
 from provisioner.cli.render import rendered
 from provisioner.plan.saved import read_plan
@@ -15,6 +15,7 @@ from provisioner.plan.saved import read_plan
 @click.command("show")
 @click.argument("planfile", type=click.Path(path_type=Path, dir_okay=False))
 @format_option("text", "json", "markdown", default="text")
-def command(planfile: Path, output_format: str) -> None:
+@verbose_option
+def command(planfile: Path, output_format: str, verbose: bool) -> None:
     """Show a plan saved with `plan --out`, with each manual task's back-office steps."""
-    echo(rendered(read_plan(planfile).plan, output_format, steps=True), nl=False)
+    echo(rendered(read_plan(planfile).plan, output_format, steps=True, verbose=verbose), nl=False)
