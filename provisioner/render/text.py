@@ -100,10 +100,18 @@ def _access_row(line: AccessLine, width: int, style: _Style) -> list[str]:
         tokens = [low_risk_count(line)]
     else:
         tokens = items(clean(permission_label(p)) for p in line.permissions)
-    rows = fill(head, tokens, style.width, " " * display_width(head))
+    rows = fill(head, tokens, style.width, _column(head, tokens, style.width))
     painted = paint(verb, "green" if sign == "+" else "red", style.color)
     rows[0] = rows[0].replace(verb, painted, 1)
     return rows
+
+
+def _column(head: str, tokens: list[str], width: int | None) -> str:
+    # Permissions continue under the permission column, unless the widest would not fit there
+    # (a narrow terminal): then under the sign, so nothing runs past the edge.
+    widest = max(display_width(token) for token in tokens)
+    fits = width is None or display_width(head) + widest <= width
+    return " " * display_width(head) if fits else _INDENT * 4
 
 
 def _changes(plan: Plan, style: _Style) -> str:

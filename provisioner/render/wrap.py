@@ -21,7 +21,8 @@ def fill(
     head: str, tokens: Iterable[str], width: int | None, indent: str, *, cjk: bool = False
 ) -> list[str]:
     """`head` directly followed by the first token, the rest joined by single spaces; a token
-    that would pass `width` starts the next line, after `indent`. With `cjk`, a token may also
+    that would pass `width` starts the next line, after `indent` (the first one too: then
+    `head` stands alone). With `cjk`, a token may also
     break next to a wide character (prose); without, a token is never broken (list items)."""
     lines, line, first = [], head, True
     pending = list(tokens)[::-1]
@@ -36,10 +37,10 @@ def fill(
             lines.append(fits)
             line, first = indent, True
             pending.append(rest)
-        elif first or not line.strip():
+        elif not line.strip() or (first and line == indent):
             line, first = joined, False  # one token wider than a whole line: it overflows
         else:
-            lines.append(line)
+            lines.append(line.rstrip(" "))
             line, first = indent, True
             pending.append(token)
     lines.append(line)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from provisioner.cli.options import verbose_option, format_option
+from provisioner.cli.options import format_option, verbose_option
 from provisioner.cli.output import echo
 from provisioner.cli.render import rendered
 from provisioner.plan.saved import read_plan
