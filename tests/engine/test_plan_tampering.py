@@ -95,6 +95,23 @@ def test_a_create_edited_to_grant_another_role_is_refused(project: Project) -> N
     assert project.live_accounts("mem") == set()
 
 
+@pytest.mark.parametrize("redigest", [False, True])
+def test_a_person_renamed_in_the_file_is_refused(project: Project, redigest: bool) -> None:
+    # A reviewer reads `show p.json`: a file edited to show another name must not apply.
+    project.write(staff("a0"))
+    document = saved(project)
+    assert document["people"] == [{"agent": "a0", "name": "a0"}]
+    document["people"] = [{"agent": "a0", "name": "王经理"}]
+    write_plan(project, document, redigest=redigest)
+
+    assert "王经理 (a0)" in project.ok("show", "p.json").out
+    refused = project.run("apply", "p.json")
+
+    assert refused.code == 1
+    assert "the saved plan differs from the current one: the people's names differ" in refused.err
+    assert project.live_accounts("mem") == set()
+
+
 def test_a_forged_adopt_entry_is_refused(project: Project) -> None:
     project.write(staff("a0"))
     project.ok("apply", "--auto-approve")

@@ -126,3 +126,17 @@ def test_a_saved_plan_shows_the_names_and_never_a_phone(acme: Cli, tmp_path: Pat
     access = planned.split("\n\nacme-douyin (douyin)\n")[0]
     assert shown.startswith(access) and "\n  马丽 (ma.li)\n" in shown
     assert "马丽 (ma.li)" in acme("show", str(saved), "--format", "markdown")
+
+
+def test_the_readme_sample_is_what_the_command_prints() -> None:
+    """The walkthrough's sample plan: its parts (between `…` lines) appear in the golden plan,
+    which the tests above check against the CLI, in order; it starts and ends as the plan does."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    after = readme.split("The start of the first `provisioner plan` of the example", 1)[1]
+    sample = after.split("```\n", 2)[1]
+    plan = (Path(__file__).parent / "golden" / "acme-plan.txt").read_text(encoding="utf-8")
+    parts = sample.split("…\n")
+    assert len(parts) > 2 and plan.startswith(parts[0]) and plan.endswith(parts[-1])
+    position = 0
+    for part in parts:
+        position = plan.index(part, position) + len(part)
