@@ -109,9 +109,11 @@ def _access_row(line: AccessLine, width: int, style: _Style) -> list[str]:
 def _column(head: str, tokens: list[str], width: int | None) -> str:
     # Permissions continue under the permission column, unless the widest would not fit there
     # (a narrow terminal): then under the sign, so nothing runs past the edge.
+    if width is None:
+        return ""  # never used: nothing folds
+    column = display_width(head)
     widest = max(display_width(token) for token in tokens)
-    fits = width is None or display_width(head) + widest <= width
-    return " " * display_width(head) if fits else _INDENT * 4
+    return " " * column if column + widest <= width else _INDENT * 4
 
 
 def _changes(plan: Plan, style: _Style) -> str:

@@ -22,27 +22,31 @@ def fill(
 ) -> list[str]:
     """`head` directly followed by the first token, the rest joined by single spaces; a token
     that would pass `width` starts the next line, after `indent` (the first one too: then
-    `head` stands alone). With `cjk`, a token may also
-    break next to a wide character (prose); without, a token is never broken (list items)."""
-    lines, line, first = [], head, True
+    `head` stands alone). With `cjk`, a token may also break next to a wide character (prose);
+    without, a token is never broken (list items)."""
     pending = list(tokens)[::-1]
+    whole = head + " ".join(reversed(pending))
+    if width is None or _fits(whole, width):
+        return [whole]
+    lines, line, first, used = [], head, True, display_width(head)
     while pending:
         token = pending.pop()
-        joined = line + token if first else f"{line} {token}"
-        if width is None or display_width(joined) <= width:
-            line, first = joined, False
+        joined, size = (line + token, used) if first else (f"{line} {token}", used + 1)
+        size += display_width(token)
+        if size <= width:
+            line, first, used = joined, False, size
             continue
         fits, rest = _cut_wide(joined, width, len(joined) - len(token)) if cjk else ("", "")
         if rest:
             lines.append(fits)
-            line, first = indent, True
             pending.append(rest)
         elif not line.strip() or (first and line == indent):
-            line, first = joined, False  # one token wider than a whole line: it overflows
+            line, first, used = joined, False, size  # wider than a whole line: it overflows
+            continue
         else:
             lines.append(line.rstrip(" "))
-            line, first = indent, True
             pending.append(token)
+        line, first, used = indent, True, len(indent)
     lines.append(line)
     return lines
 
@@ -51,7 +55,7 @@ def fill_text(text: str, width: int | None, extra: int = 2) -> list[str]:
     """A prose line broken at its spaces, continued `extra` columns right of where it starts."""
     body = text.lstrip(" ")
     lead = text[: len(text) - len(body)]
-    if width is None or display_width(text) <= width:
+    if width is None or _fits(text, width):
         return [text]
     return fill(lead, body.split(" "), width, lead + " " * extra, cjk=True)
 
@@ -60,6 +64,11 @@ def items(values: Iterable[str], separator: str = ",") -> list[str]:
     """List items as tokens, each but the last carrying the separator: `a,` `b,` `c`."""
     listed = list(values)
     return [value + separator for value in listed[:-1]] + listed[-1:]
+
+
+def _fits(text: str, width: int) -> bool:
+    # Most lines are short: no character takes more than two columns, so no need to count.
+    return len(text) * 2 <= width or display_width(text) <= width
 
 
 def _cut_wide(line: str, width: int, start: int) -> tuple[str, str]:
