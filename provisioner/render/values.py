@@ -36,10 +36,11 @@ def is_blank(value: FieldValue) -> bool:
     return value is None or value in ("", ())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def display_width(text: str) -> int:
     """Terminal columns: CJK characters take two, so Chinese nicknames still line up."""
-    # A plan of 50,000 accounts measures millions of strings: ASCII ones need no lookup, and
-    # each other character is looked up once.
+    # A plan of 50,000 accounts measures millions of strings, the same names and labels over
+    # and over: each is measured once; ASCII needs no lookup, other characters one each.
     return len(text) if text.isascii() else sum(map(_char_width, text))
 
 

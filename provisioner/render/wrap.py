@@ -25,10 +25,12 @@ def fill(
     `head` stands alone). With `cjk`, a token may also break next to a wide character (prose);
     without, a token is never broken (list items)."""
     pending = list(tokens)[::-1]
-    whole = head + " ".join(reversed(pending))
-    if width is None or _fits(whole, width):
-        return [whole]
-    lines, line, first, used = [], head, True, display_width(head)
+    if width is None:
+        return [head + " ".join(reversed(pending))]
+    used = display_width(head)  # names and labels recur: their widths are cached
+    if used + sum(display_width(token) + 1 for token in pending) - 1 <= width:
+        return [head + " ".join(reversed(pending))]
+    lines, line, first = [], head, True
     while pending:
         token = pending.pop()
         joined, size = (line + token, used) if first else (f"{line} {token}", used + 1)
