@@ -1,4 +1,4 @@
-"""The access delta as a reviewer reads it: most dangerous first, one line per account and risk.
+"""The access delta as a reviewer reads it: most dangerous first, by person, risk and account.
 
 Low-risk permissions are many and routine (every agent gets `chat.reply`): renderers count them
 per account line (`+7 low-risk`) unless asked for the full list.
@@ -65,12 +65,35 @@ def by_person(lines: Iterable[AccessLine]) -> dict[str, tuple[AccessLine, ...]]:
     return {agent: tuple(items) for agent, items in people.items()}
 
 
+@dataclass(frozen=True)
+class SharedLine:
+    """One person's same grant (or loss) at one risk on several accounts: one row for all."""
+
+    direction: Direction
+    risk: str
+    permissions: tuple[str, ...]
+    accounts: tuple[str, ...]
+
+    @property
+    def verb(self) -> str:
+        return "gains" if self.direction == "gain" else "loses"
+
+
+def shared(lines: Iterable[AccessLine]) -> tuple[SharedLine, ...]:
+    """One person's lines with the same direction, risk and permissions merged across accounts
+    (马丽 gains the same on five shops: one row naming five accounts), in `access_lines` order."""
+    merged: dict[tuple[Direction, str, tuple[str, ...]], list[str]] = {}
+    for line in lines:
+        merged.setdefault((line.direction, line.risk, line.permissions), []).append(line.account)
+    return tuple(SharedLine(*key, tuple(accounts)) for key, accounts in merged.items())
+
+
 def is_low(risk: str) -> bool:
     """Low risk: counted, not listed, unless the reader asks (`--verbose`)."""
     return risk_rank(risk) == RISK_ORDER.index("low")
 
 
-def low_risk_count(line: AccessLine) -> str:
+def low_risk_count(line: AccessLine | SharedLine) -> str:
     """`+5 low-risk` for gains, `-3 low-risk` for losses."""
     sign = "+" if line.direction == "gain" else "-"
     return f"{sign}{len(line.permissions)} low-risk"

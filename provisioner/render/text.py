@@ -9,17 +9,19 @@ from dataclasses import dataclass
 from provisioner.plan.model import Plan, Unmanaged
 from provisioner.render.access import (
     AccessLine,
+    SharedLine,
     access_lines,
     by_person,
     is_low,
     low_risk_count,
     permission_label,
     person_label,
+    shared,
 )
 from provisioner.render.ansi import Colour, paint
 from provisioner.render.changes import SIGNS, change_detail_parts, change_title
 from provisioner.render.summary import by_shop, summary_line
-from provisioner.render.values import clean, display_width, format_value, pad
+from provisioner.render.values import clean, display_width, format_value
 from provisioner.render.wrap import fill, fill_text, items
 from provisioner.resources import Action, Change
 
@@ -87,20 +89,25 @@ def _access(plan: Plan, style: _Style) -> str:
 
 
 def _person(agent: str, lines: tuple[AccessLine, ...], plan: Plan, style: _Style) -> str:
-    width = max(display_width(clean(line.account)) for line in lines)
-    rows = [row for line in lines for row in _access_row(line, width, style)]
+    rows = [row for line in shared(lines) for row in _access_row(line, style)]
     return _fold(f"{_INDENT}{person_label(agent, plan.names)}", style, 4) + "\n" + "\n".join(rows)
 
 
-def _access_row(line: AccessLine, width: int, style: _Style) -> list[str]:
+def _access_row(line: SharedLine, style: _Style) -> list[str]:
+    """The permissions on the row, the accounts under them: `on acme-jd/鑫鑫, acme-pdd/鑫鑫`."""
     sign = "+" if line.direction == "gain" else "-"
     verb = f"{sign} {line.verb}"
-    head = f"{_INDENT * 2}{verb}  {line.risk.ljust(8)}  {pad(clean(line.account), width)}  "
+    head = f"{_INDENT * 2}{verb}  {line.risk.ljust(8)}  "
     if is_low(line.risk) and not style.verbose:
         tokens = [low_risk_count(line)]
     else:
         tokens = items(clean(permission_label(p)) for p in line.permissions)
-    rows = fill(head, tokens, style.width, _column(head, tokens, style.width))
+    accounts = items(clean(account) for account in line.accounts)
+    column = _column(head, tokens, style.width)
+    rows = fill(head, [*tokens[:-1], f"{tokens[-1]}  on", *accounts], style.width, column)
+    if len(rows) > 1:  # too long for one row: the permissions, then the accounts under them
+        rows = fill(head, tokens, style.width, column)
+        rows += fill(column + "on ", accounts, style.width, column + "   ")
     painted = paint(verb, "green" if sign == "+" else "red", style.color)
     rows[0] = rows[0].replace(verb, painted, 1)
     return rows

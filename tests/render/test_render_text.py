@@ -52,19 +52,22 @@ def test_access_delta_leads_with_the_most_dangerous_person(rich_plan: Plan) -> N
     text = render_text(rich_plan)
     access = text.split("\n\n", 1)[1]
     assert access.startswith("Access changes by person, critical and high risk first (low-risk ")
-    assert "\n\n  孙浩 (sun.hao)\n    + gains  critical  acme-tmall/浩哥  finance.view" in access
+    assert (
+        "\n\n  孙浩 (sun.hao)\n    + gains  critical  finance.view (财务查看)  on acme-tmall/浩哥"
+        in access
+    )
     assert "\n\n  zhou.jie\n" in access  # offboarded: the config no longer names them
 
 
 def test_low_risk_permissions_are_counted_unless_verbose(rich_plan: Plan) -> None:
     text = render_text(rich_plan)
-    assert "    + gains  low       acme-tmall/小王  +2 low-risk\n" in text
-    assert "    - loses  low       acme-pdd/阿杰  -1 low-risk\n" in text
+    assert "    + gains  low       +2 low-risk  on acme-tmall/小王\n" in text
+    assert "    - loses  low       -1 low-risk  on acme-pdd/阿杰\n" in text
     assert "chat.reply (接待)" not in text
     verbose = render_text(rich_plan, verbose=True)
     assert "low-risk" not in verbose
     assert (
-        "    + gains  low       acme-tmall/小王  chat.reply (接待), order.view (订单查看)\n"
+        "    + gains  low       chat.reply (接待), order.view (订单查看)  on acme-tmall/小王\n"
         in verbose
     )
 
@@ -75,8 +78,9 @@ def test_long_lines_fold_under_their_column_and_lose_nothing(rich_plan: Plan) ->
     assert max(display_width(line) for line in wide.splitlines()) > 66
     assert all(display_width(line) <= 66 for line in narrow.splitlines())
     assert (
-        "    + gains  high      acme-tmall/浩哥  order.modify_price (改价),\n"
-        "                                        product.edit (商品编辑)\n"
+        "    + gains  high      order.modify_price (改价),\n"
+        "                       product.edit (商品编辑)\n"
+        "                       on acme-tmall/浩哥\n"
     ) in render_text(rich_plan, width=70)
     assert "  # new account for huang.li; pinduoduo has no account\n        API\n" in render_text(
         rich_plan, width=60
