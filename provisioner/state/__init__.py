@@ -18,6 +18,7 @@ only apply and `tasks` get the `StateStore`, the writer::
     reader.lock_info() -> LockInfo | None
     reader.intents() -> dict[Address, Intent]               # creates/deletes sent, not settled
     reader.digest() -> "sha256:..."                         # resources, protected, open tasks
+    reader.snapshot() -> StateSnapshot                      # all planning reads, one transaction
 
     store = StateStore.open(path)                           # creates, migrates
     store.record(resource) / store.record_many(resources)
@@ -42,6 +43,7 @@ locking choices are explained in `database` and `lock`; the schema and its migra
 """
 
 from provisioner.state.reader import StateReader
+from provisioner.state.snapshot import StateSnapshot
 from provisioner.state.store import StateStore
 from provisioner.state.values import (
     ApplyRun,
@@ -67,6 +69,7 @@ __all__ = [
     "ResultStatus",
     "RunStatus",
     "StateReader",
+    "StateSnapshot",
     "StateStore",
     "Task",
     "TaskStatus",
