@@ -251,12 +251,17 @@ def _access_delta(
     by_shop: dict[str, list[Change]] = {}
     for change in changes:
         by_shop.setdefault(change.address.shop, []).append(change)
+    # Grouped once: filtering every desired resource per shop was 1,000 x 59,000 look-ups,
+    # half of a 50,000-account plan.
+    wanted_by_shop: dict[str, dict[Address, Resource]] = {}
+    for address, resource in desired.items():
+        wanted_by_shop.setdefault(address.shop, {})[address] = resource
     delta: list[AccessChange] = []
     for name, part in zip(shops, parts, strict=True):
         shop = config.shops[name]
         if shop.retired:
             continue
-        wanted = {a: r for a, r in desired.items() if a.shop == name}
+        wanted = wanted_by_shop.get(name, {})
         shop_changes = by_shop.get(name, [])
         roles_managed = capability_for(observed.capabilities[name], "role").managed
         grants = role_grants(

@@ -23,12 +23,14 @@ only apply and `tasks` get the `StateStore`, the writer::
     store = StateStore.open(path)                           # creates, migrates
     store.record(resource) / store.record_many(resources)
     store.forget(address) / store.forget_shop(shop)
-    store.set_protected(shop, names)
+    store.set_protected(shop, names) / store.set_protected_many({shop: names})
     store.open_task(change, steps, run_id, who=None, waits_for=()) -> Task  # idempotent per key
+    store.open_task_in_run(run_id, change, steps, waits_for=()) -> Task  # + its result, one commit
     store.complete_task(task_id, who, note=None, *, resource=None, forget=False, how=None) -> Task
     store.cancel_task(task_id, who, note=None) -> Task
     run_id = store.begin_run(who, commit, plan_digest, operation="apply")
-    store.record_result(run_id, change, status, message="", *, resource=None, forget=False)
+    store.record_result(run_id, change, status, message="", *, resource=None, forget=False,
+                        settle=False)                   # settle: resolve its intent with it
     store.finish_run(run_id, status)
     store.intend(change, resource, run_id) / store.settle(address) / store.settle_shops(shops)
     with store.lock(holder, operation, timeout=0.0): ...   # LockHeldError names the holder
