@@ -14,7 +14,8 @@ other:
   whole process, `--runs` times (median). Both backends must plan the same change count.
 * apply: `provisioner apply --auto-approve` of a fresh config of 100 x 50 = 5,000 accounts on
   no-API shops, into an empty store: 5,000 changes, each one manual task opened and one result
-  recorded (two transactions), with no platform call at all: the cost of the state store alone.
+  recorded (one transaction since `open_task_in_run`; two before), with no platform call at
+  all: the cost of the state store alone.
 
 Prints a Markdown table; the figures are in bench/README.md.
 """

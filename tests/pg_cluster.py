@@ -5,26 +5,41 @@ port of 127.0.0.1 only (never a fixed port or a shared cluster: several test run
 machine), with a Unix socket inside that directory. PostgreSQL refuses to run as root, so
 under root the directory is handed to the `postgres` user and the server runs as it. The
 cluster skips fsync (it is thrown away) unless started `durable`, as the benchmark does.
-`stop()` stops it and deletes the directory.
+`stop()` stops it and deletes the directory. A run that ends without reaching `stop()` still
+stops every cluster it started: at exit (`atexit`: Ctrl-C, whose KeyboardInterrupt pytest
+tears down after, or a second Ctrl-C that cut the teardown short), and on SIGTERM or SIGHUP
+(a CI job cancelled, a terminal closed), where Python would otherwise die running neither.
+Stopping there is bounded: `pg_ctl stop -m immediate`, STOP_SECONDS, then the server is
+killed.
 
 `PROVISIONER_TEST_PG_DSN`, when set, names an existing server to use instead.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import functools
 import glob
 import os
 import pwd
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 ADMIN = "provisioner_test"
 START_ATTEMPTS = 3
+STOP_SECONDS = 10
+SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # Ctrl-C raises KeyboardInterrupt: teardown, atexit
+_running: set[Cluster] = set()  # started and not yet stopped, for the exit and signal paths
 
 
 class ClusterError(Exception):
@@ -64,20 +79,32 @@ class Cluster:
         try:
             cluster._own()
             cluster._initdb(initdb)
+            _watch()
             for _ in range(START_ATTEMPTS):  # a free port can be taken before the server binds
                 cluster.port = _free_port()
+                _running.add(cluster)
                 if cluster._pg_ctl(pg_ctl, "start").returncode == 0:
                     return cluster
+                _running.discard(cluster)
             raise ClusterError(f"the test server did not start:\n{cluster.log()}")
         except BaseException:
             shutil.rmtree(directory, ignore_errors=True)
             raise
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "fast") -> None:
+        _running.discard(self)
         try:
-            self._pg_ctl(find_binary("pg_ctl"), "stop")
+            self._pg_ctl(find_binary("pg_ctl"), "stop", mode)
+        except subprocess.TimeoutExpired:
+            self._kill()
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _kill(self) -> None:
+        """The last resort when pg_ctl did not stop it in time: SIGKILL the postmaster."""
+        pid_file = self.directory / "data" / "postmaster.pid"
+        with contextlib.suppress(OSError, ValueError, IndexError):  # gone already
+            os.kill(int(pid_file.read_text().split()[0]), signal.SIGKILL)
 
     def log(self) -> str:
         path = self.directory / "server.log"
@@ -102,7 +129,12 @@ class Cluster:
         if result.returncode != 0:
             raise ClusterError(f"initdb failed:\n{result.stdout}{result.stderr}")
 
-    def _pg_ctl(self, pg_ctl: str, action: str) -> subprocess.CompletedProcess[str]:
+    def __hash__(self) -> int:
+        return id(self)
+
+    def _pg_ctl(
+        self, pg_ctl: str, action: str, mode: str = "fast"
+    ) -> subprocess.CompletedProcess[str]:
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.directory} "
         options += "-c max_connections=200"
         if not self.durable:
@@ -111,14 +143,44 @@ class Cluster:
         if action == "start":
             args += ["-o", options, "-w", "-t", "30"]
         else:
-            args += ["-m", "fast", "-w", "-t", "30"]
-        return self._run(pg_ctl, *args, action)
+            args += ["-m", mode, "-w", "-t", str(STOP_SECONDS)]
+        return self._run(pg_ctl, *args, action, timeout=STOP_SECONDS + 5)
 
-    def _run(self, *argv: str) -> subprocess.CompletedProcess[str]:
+    def _run(self, *argv: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            argv, capture_output=True, text=True, timeout=60, user=self.user, check=False,
+            argv, capture_output=True, text=True, timeout=timeout, user=self.user, check=False,
             cwd=self.directory,
         )  # fmt: skip
+
+
+def stop_all() -> None:
+    """Stop every cluster still running (the exit and signal paths): fast, and bounded."""
+    for cluster in list(_running):
+        cluster.stop("immediate")
+
+
+@functools.cache
+def _watch() -> None:
+    """Once per process: stop the clusters at exit and on the signals that skip exit."""
+    atexit.register(stop_all)
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be set from the main thread; atexit still holds
+    for number in SIGNALS:
+        previous = signal.getsignal(number)
+        if previous is not signal.SIG_IGN:  # under nohup a SIGHUP must stay harmless
+            signal.signal(number, _stopping(number, previous))
+
+
+def _stopping(number: int, previous: Any) -> Any:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop_all()
+        if callable(previous):
+            previous(signum, frame)
+            return
+        signal.signal(number, signal.SIG_DFL)  # die of the signal, as without this handler
+        os.kill(os.getpid(), number)
+
+    return handler
 
 
 def _free_port() -> int:

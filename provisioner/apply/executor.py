@@ -114,10 +114,9 @@ class Executor:
     def _run(
         self, run_id: int, plan: Plan, protected: Mapping[str, Iterable[str]], parallelism: int
     ) -> ApplyReport:
-        for names in plan.protect:
-            self.store.set_protected(names.shop, names.names)
-        for shop, extra in protected.items():
-            self.store.set_protected(shop, extra)
+        # One transaction for every shop's names: a first apply of 1,000 shops names them all.
+        names_by_shop: dict[str, Iterable[str]] = {n.shop: n.names for n in plan.protect}
+        self.store.set_protected_many({**names_by_shop, **protected})
         self.recorded = self.store.resources()
         self.open_before = {key: task.id for key, task in self.store.open_tasks_by_key().items()}
         self.store.record_many(plan.adopt)  # intents the plan found done are among these
@@ -181,13 +180,11 @@ class Executor:
                 remote_id = _call(writer, change)
         except ConnectorError as exc:
             message = str(exc) or type(exc).__name__
-            self.store.record_result(run_id, change, "failed", message)
-            if journaled and not exc.retryable:  # refused: it surely did not happen
-                self.store.settle(change.address)
+            # Refused: it surely did not happen, so its intent is resolved with its result.
+            settle = journaled and not exc.retryable
+            self.store.record_result(run_id, change, "failed", message, settle=settle)
             return Outcome(change, "failed", message)
-        self._record(run_id, change, remote_id)
-        if journaled:
-            self.store.settle(change.address)
+        self._record(run_id, change, remote_id, settle=journaled)  # one commit: result + intent
         return Outcome(change, "ok")
 
     def _intend(self, run_id: int, connector: Connector, change: Change) -> bool:
@@ -213,8 +210,7 @@ class Executor:
         self, run_id: int, connector: Connector, change: Change, done: Mapping[str, Outcome]
     ) -> Outcome:
         steps = self.steps.get(change.key) or manual_steps(connector.context, change)
-        task = self.store.open_task(change, steps, run_id, waits_for=self._waits_for(change, done))
-        self.store.record_result(run_id, change, "task_opened", f"task #{task.id}")
+        task = self.store.open_task_in_run(run_id, change, steps, self._waits_for(change, done))
         return Outcome(change, "task_opened", f"task #{task.id}", task.id)
 
     def _waits_for(self, change: Change, done: Mapping[str, Outcome]) -> tuple[int, ...]:
@@ -228,14 +224,16 @@ class Executor:
                 waits.append(self.open_before[key])
         return tuple(sorted(set(waits)))
 
-    def _record(self, run_id: int, change: Change, remote_id: str | None) -> None:
+    def _record(self, run_id: int, change: Change, remote_id: str | None, *, settle: bool) -> None:
         with self._mutex:
             resource = recorded_after(self.recorded.get(change.address), change, remote_id)
             if resource is None:
                 self.recorded.pop(change.address, None)
             else:
                 self.recorded[change.address] = resource
-        self.store.record_result(run_id, change, "ok", resource=resource, forget=resource is None)
+        self.store.record_result(
+            run_id, change, "ok", resource=resource, forget=resource is None, settle=settle
+        )
 
 
 def _call(writer: ShopWriter, change: Change) -> str | None:

@@ -24,7 +24,7 @@ from provisioner.plan.shop import ShopInputs, ShopPlan, plan_shop
 from provisioner.plan.temporary import window_notes
 from provisioner.platforms import descriptor
 from provisioner.resources import Address, Change, Resource
-from provisioner.state import StateReader, Task
+from provisioner.state import StateReader, StateSnapshot, Task
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,9 @@ class Observed:
     live: Mapping[str, LiveShop]
 
 
-def select_shops(loaded: LoadedConfig, state: StateReader, only: Sequence[str] = ()) -> list[str]:
+def select_shops(
+    loaded: LoadedConfig, state: StateReader | StateSnapshot, only: Sequence[str] = ()
+) -> list[str]:
     """The shops to plan; a recorded shop missing from the config is an error, not a mass deletion."""
     config = loaded.config
     for name in only:
@@ -67,7 +69,7 @@ class Parts:
 
 
 def make_plan(
-    loaded: LoadedConfig, state: StateReader, observed: Observed, shops: Sequence[str]
+    loaded: LoadedConfig, state: StateSnapshot, observed: Observed, shops: Sequence[str]
 ) -> Plan:
     found = plan_parts(loaded, state, observed, shops)
     _refuse_problems(loaded, shops, found.parts)
@@ -75,7 +77,7 @@ def make_plan(
 
 
 def plan_parts(
-    loaded: LoadedConfig, state: StateReader, observed: Observed, shops: Sequence[str]
+    loaded: LoadedConfig, state: StateSnapshot, observed: Observed, shops: Sequence[str]
 ) -> Parts:
     """Each shop's plan, with its problems (a refused handover) left for the caller to judge."""
     config = loaded.config
@@ -145,7 +147,7 @@ def plan_parts(
     )
 
 
-def _merged(loaded: LoadedConfig, state: StateReader, observed: Observed, found: Parts) -> Plan:
+def _merged(loaded: LoadedConfig, state: StateSnapshot, observed: Observed, found: Parts) -> Plan:
     config, shops, parts = loaded.config, found.shops, found.parts
     desired_state, desired_all, recorded_by_shop = (
         found.desired_state,
@@ -263,12 +265,17 @@ def _access_delta(
     by_shop: dict[str, list[Change]] = {}
     for change in changes:
         by_shop.setdefault(change.address.shop, []).append(change)
+    # Grouped once: filtering every desired resource per shop was 1,000 x 59,000 look-ups,
+    # half of a 50,000-account plan.
+    wanted_by_shop: dict[str, dict[Address, Resource]] = {}
+    for address, resource in desired.items():
+        wanted_by_shop.setdefault(address.shop, {})[address] = resource
     delta: list[AccessChange] = []
     for name, part in zip(shops, parts, strict=True):
         shop = config.shops[name]
         if shop.retired:
             continue
-        wanted = {a: r for a, r in desired.items() if a.shop == name}
+        wanted = wanted_by_shop.get(name, {})
         shop_changes = by_shop.get(name, [])
         roles_managed = capability_for(observed.capabilities[name], "role").managed
         grants = role_grants(
@@ -313,9 +320,9 @@ def _set_aside_pending(
     return kept, pending, warnings
 
 
-def observed_digest(state: StateReader, observed: Observed, shops: Sequence[str]) -> str:
+def observed_digest(state: StateSnapshot, observed: Observed, shops: Sequence[str]) -> str:
     """Binds a saved plan to the recorded and live state it was made from."""
-    digest = hashlib.sha256(state.digest().encode())
+    digest = hashlib.sha256(state.digest.encode())
     for name in shops:
         live = observed.live.get(name)
         if live is None:

@@ -20,7 +20,7 @@ from provisioner.plan.planner import Observed, make_plan, plan_parts, select_sho
 from provisioner.plan.refresh import Refresh, unchanged_accounts
 from provisioner.resources import Resource
 from provisioner.run.observe import connect, observe, problems
-from provisioner.state import StateReader
+from provisioner.state import StateReader, StateSnapshot
 from provisioner.state.location import Location, location_of
 
 
@@ -52,7 +52,10 @@ def connect_shops(
 
 
 def _connect_selected(
-    loaded: LoadedConfig, state: StateReader, selected: Sequence[str], refresh: Refresh = "full"
+    loaded: LoadedConfig,
+    state: StateReader | StateSnapshot,
+    selected: Sequence[str],
+    refresh: Refresh = "full",
 ) -> dict[str, Connector]:
     """Connectors for the selected shops that are not retired (retired ones are only forgotten)."""
     active = [name for name in selected if not loaded.config.shops[name].retired]
@@ -61,7 +64,7 @@ def _connect_selected(
 
 
 def _trusted(
-    loaded: LoadedConfig, state: StateReader, shops: Sequence[str]
+    loaded: LoadedConfig, state: StateReader | StateSnapshot, shops: Sequence[str]
 ) -> dict[str, dict[str, Resource]]:
     """Per shop, the recorded accounts the config does not change (`--refresh=changed`)."""
     config, recorded = loaded.config, state.resources()
@@ -86,19 +89,26 @@ def plan_loaded(
     parallelism: int = 4,
     refresh: Refresh = "full",
 ) -> Planned:
-    with StateReader.open(state_path(loaded)) as state:
-        selected = select_shops(loaded, state, shops)
-        connectors = _connect_selected(loaded, state, selected, refresh)
-        try:
-            return _plan_with(loaded, state, selected, connectors, parallelism)
-        except BaseException:
-            close_all(connectors)
-            raise
+    state = read_state(loaded)
+    selected = select_shops(loaded, state, shops)
+    connectors = _connect_selected(loaded, state, selected, refresh)
+    try:
+        return _plan_with(loaded, state, selected, connectors, parallelism)
+    except BaseException:
+        close_all(connectors)
+        raise
+
+
+def read_state(loaded: LoadedConfig) -> StateSnapshot:
+    """Everything planning needs of the state, in one read: a constant number of round trips
+    to the store whatever the shop count, and one consistent view the plan's digest binds."""
+    with StateReader.open(state_path(loaded)) as reader:
+        return reader.snapshot()
 
 
 def _plan_with(
     loaded: LoadedConfig,
-    state: StateReader,
+    state: StateSnapshot,
     selected: Sequence[str],
     connectors: dict[str, Connector],
     parallelism: int,
@@ -122,21 +132,21 @@ def take_inventory(
     loaded: LoadedConfig, shops: Sequence[str] = (), parallelism: int = 4
 ) -> tuple[AccountAccess, ...]:
     """Every account that exists on the selected shops, read live where the platform can."""
-    with StateReader.open(state_path(loaded)) as state:
-        selected = select_shops(loaded, state, shops)
-        connectors = _connect_selected(loaded, state, selected)
-        try:
-            live = observe(connectors, parallelism)
-            observed = Observed({name: c.capabilities for name, c in connectors.items()}, live)
-            active = [name for name in selected if not loaded.config.shops[name].retired]
-            found = plan_parts(loaded, state, observed, active)
-            protected = {
-                name: frozenset(loaded.config.shops[name].protected) | state.protected(name)
-                for name in active
-            }
-            return inventory(loaded.config, found, observed, state.tasks("open"), protected)
-        finally:
-            close_all(connectors)
+    state = read_state(loaded)
+    selected = select_shops(loaded, state, shops)
+    connectors = _connect_selected(loaded, state, selected)
+    try:
+        live = observe(connectors, parallelism)
+        observed = Observed({name: c.capabilities for name, c in connectors.items()}, live)
+        active = [name for name in selected if not loaded.config.shops[name].retired]
+        found = plan_parts(loaded, state, observed, active)
+        protected = {
+            name: frozenset(loaded.config.shops[name].protected) | state.protected(name)
+            for name in active
+        }
+        return inventory(loaded.config, found, observed, state.open_tasks, protected)
+    finally:
+        close_all(connectors)
 
 
 def with_steps(plan: Plan, connectors: Mapping[str, Connector]) -> Plan:

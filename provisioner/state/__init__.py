@@ -18,16 +18,19 @@ only apply and `tasks` get the `StateStore`, the writer::
     reader.lock_info() -> LockInfo | None
     reader.intents() -> dict[Address, Intent]               # creates/deletes sent, not settled
     reader.digest() -> "sha256:..."                         # resources, protected, open tasks
+    reader.snapshot() -> StateSnapshot                      # all planning reads, one transaction
 
     store = StateStore.open(path)                           # creates, migrates
     store.record(resource) / store.record_many(resources)
     store.forget(address) / store.forget_shop(shop)
-    store.set_protected(shop, names)
+    store.set_protected(shop, names) / store.set_protected_many({shop: names})
     store.open_task(change, steps, run_id, who=None, waits_for=()) -> Task  # idempotent per key
+    store.open_task_in_run(run_id, change, steps, waits_for=()) -> Task  # + its result, one commit
     store.complete_task(task_id, who, note=None, *, resource=None, forget=False, how=None) -> Task
     store.cancel_task(task_id, who, note=None) -> Task
     run_id = store.begin_run(who, commit, plan_digest, operation="apply")
-    store.record_result(run_id, change, status, message="", *, resource=None, forget=False)
+    store.record_result(run_id, change, status, message="", *, resource=None, forget=False,
+                        settle=False)                   # settle: resolve its intent with it
     store.finish_run(run_id, status)
     store.intend(change, resource, run_id) / store.settle(address) / store.settle_shops(shops)
     with store.lock(holder, operation, timeout=0.0): ...   # LockHeldError names the holder
@@ -42,6 +45,7 @@ locking choices are explained in `database` and `lock`; the schema and its migra
 """
 
 from provisioner.state.reader import StateReader
+from provisioner.state.snapshot import StateSnapshot
 from provisioner.state.store import StateStore
 from provisioner.state.values import (
     ApplyRun,
@@ -67,6 +71,7 @@ __all__ = [
     "ResultStatus",
     "RunStatus",
     "StateReader",
+    "StateSnapshot",
     "StateStore",
     "Task",
     "TaskStatus",

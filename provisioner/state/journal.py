@@ -8,6 +8,7 @@ remote id is only known from the platform).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from provisioner.resources import Address, Resource
 from provisioner.state import codec
@@ -48,11 +49,20 @@ def clear_shops(conn: Connection, shops: Iterable[str]) -> None:
 
 
 def intents(conn: Connection) -> dict[Address, Intent]:
-    found = {}
-    for shop, kind, name, action, fields in conn.execute(_SELECT).fetchall():
+    return decoded(rows(conn))
+
+
+def rows(conn: Connection) -> list[tuple[Any, ...]]:
+    """Every intent as stored, in address order (what `canonical` hashes)."""
+    return [tuple(found) for found in conn.execute(_SELECT)]
+
+
+def decoded(found: list[tuple[Any, ...]]) -> dict[Address, Intent]:
+    intents = {}
+    for shop, kind, name, action, fields in found:
         address = Address(shop, kind, name)
-        found[address] = Intent(address, action, codec.decode_many([fields])[0])
-    return found
+        intents[address] = Intent(address, action, codec.decode_many([fields])[0])
+    return intents
 
 
 def canonical(conn: Connection) -> Iterator[tuple[object, ...]]:

@@ -2,9 +2,13 @@
 
 psycopg 3 (binary wheels, no compiler) is imported here and nowhere else. Choices:
 
-- One connection per store, in autocommit mode, every access an explicit transaction:
-  a read is one `REPEATABLE READ READ ONLY` snapshot, a write one transaction, so each apply
-  result is committed on its own and a killed runner loses nothing it did.
+- One connection per thread of a store (apply records from one thread per shop: one shared
+  connection behind a mutex made them queue for each other's round trips and commits), each
+  in autocommit mode, every access an explicit transaction: a read is one
+  `REPEATABLE READ READ ONLY` snapshot, a write one transaction, so each apply result is
+  committed on its own and a killed runner loses nothing it did. fsync and
+  `synchronous_commit` are the server's: never turned off here. A thread that has ended
+  hands its connection to the next new one, so a store holds at most one per live thread.
 - The tables live in one schema (`settings.state.schema`), found through `search_path`, so
   several configs can share a database. Its version is the `provisioner_schema` row; the
   migrations are the same ones SQLite runs (`schema`), serialised by a transaction-level
@@ -13,6 +17,9 @@ psycopg 3 (binary wheels, no compiler) is imported here and nowhere else. Choice
   when the holder's connection ends, so a SIGKILL'd runner leaves none behind, and TCP
   keepalives (both ends) notice a machine that vanished. The `lock` row only says who holds
   it; a row whose advisory lock is free is a leftover and is replaced by the next holder.
+  The lock stays on the connection that took it. Every connection of one store carries the
+  same `application_name` tag, so `state unlock` ends the holder's other sessions too: its
+  apply threads fail at their next write instead of writing on without the lock.
 - Connecting is bounded (`connect_timeout`, 10 s unless the DSN says otherwise) and every
   failure is one line naming the host, port and database, never the password: psycopg's own
   messages are reduced to their reason and scrubbed of the DSN's password.
@@ -20,6 +27,7 @@ psycopg 3 (binary wheels, no compiler) is imported here and nowhere else. Choice
 
 from __future__ import annotations
 
+import secrets
 import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -52,10 +60,18 @@ class PostgresDatabase:
         " FROM {table}"
     )
 
-    def __init__(self, conn: psycopg.Connection[Any], where: str, schema_name: str) -> None:
-        self._conn = conn
+    def __init__(
+        self, conn: psycopg.Connection[Any], where: str, schema_name: str, dsn: Secret, tag: str
+    ) -> None:
         self._where = where
-        self._mutex = threading.RLock()
+        self._dsn = dsn
+        self._schema = schema_name
+        self._tag = tag
+        self._mutex = threading.Lock()  # guards `_sessions` only, never a round trip
+        self._sessions: dict[threading.Thread, psycopg.Connection[Any]] = {
+            threading.current_thread(): conn
+        }
+        self._lock_conn = conn  # the connection holding the advisory lock, once taken
         self._lock_key = zlib.crc32(schema_name.encode()) & 0x7FFFFFFF or 1
 
     @property
@@ -65,80 +81,101 @@ class PostgresDatabase:
     @classmethod
     def writable(cls, dsn: Secret, schema_name: str) -> PostgresDatabase:
         """Connect, creating the schema and its tables or migrating them."""
-        conn, where = _connect(dsn, schema_name)
+        tag = secrets.token_hex(8)
+        conn, where = _connect(dsn, schema_name, tag)
         try:
             with _translated(where, dsn):
                 _migrate(conn, schema_name, where)
-                conn.execute(
-                    pgsql.SQL("SET search_path TO {}").format(pgsql.Identifier(schema_name))
-                )
+                _use_schema(conn, schema_name)
         except BaseException:
             conn.close()
             raise
-        return cls(conn, where, schema_name)
+        return cls(conn, where, schema_name, dsn, tag)
 
     @classmethod
     def readonly(cls, dsn: Secret, schema_name: str) -> Database:
         """Connect without writing; a schema that does not exist yet reads as an empty state."""
         from provisioner.state.sqlite import SqliteDatabase
 
-        conn, where = _connect(dsn, schema_name)
+        tag = secrets.token_hex(8)
+        conn, where = _connect(dsn, schema_name, tag)
         try:
             with _translated(where, dsn):
                 found = _version(conn, schema_name, where)
                 schema.check_current(found, where)
-                conn.execute(
-                    pgsql.SQL("SET search_path TO {}").format(pgsql.Identifier(schema_name))
-                )
+                _use_schema(conn, schema_name)
         except BaseException:
             conn.close()
             raise
         if found == 0:
             conn.close()
             return SqliteDatabase.empty(Path(where))
-        return cls(conn, where, schema_name)
+        return cls(conn, where, schema_name, dsn, tag)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        with self._mutex, _translated(self._where):
-            self._conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        conn = self._session()
+        with _translated(self._where):
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
-                yield _Adapted(self._conn)
+                yield _Adapted(conn)
             finally:
-                self._conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        with self._mutex, _translated(self._where), self._conn.transaction():
-            yield _Adapted(self._conn)
+        conn = self._session()
+        with _translated(self._where), conn.transaction():
+            yield _Adapted(conn)
+
+    def _session(self) -> psycopg.Connection[Any]:
+        """This thread's connection: its own, or one an ended thread left, or a new one."""
+        me = threading.current_thread()
+        with self._mutex:
+            conn = self._sessions.get(me)
+            if conn is not None:
+                return conn
+            ended = next((t for t in self._sessions if not t.is_alive()), None)
+            if ended is not None:
+                conn = self._sessions[me] = self._sessions.pop(ended)
+                return conn
+        conn, _ = _connect(self._dsn, self._schema, self._tag)  # outside the mutex: slow
+        with _translated(self._where, self._dsn):
+            _use_schema(conn, self._schema)
+        with self._mutex:
+            self._sessions[me] = conn
+        return conn
 
     # The lock ------------------------------------------------------------------------------
 
     def try_lock(self, mine: LockInfo, token: str) -> LockInfo | None:
-        with self._mutex, _translated(self._where):
-            taken = self._conn.execute(f"SELECT pg_try_advisory_lock({self._key})").fetchone()
+        conn = self._session()
+        with _translated(self._where):
+            taken = conn.execute(f"SELECT pg_try_advisory_lock({self._key})").fetchone()
             if not (taken and taken[0]):
                 return self.lock_info() or LockInfo("another process", "?", 0, "?", "now")
-            with self.writing() as conn:
-                lockrow.write(conn, mine, token)  # any row there was left by a dead session
+            self._lock_conn = conn  # a session-level lock: released only by this session
+            with self.writing() as writer:
+                lockrow.write(writer, mine, token)  # any row there was left by a dead session
         return None
 
     def release_lock(self, token: str) -> bool:
-        with self._mutex, _translated(self._where):
+        with _translated(self._where):
             with self.writing() as conn:
                 released = lockrow.delete(conn, token)
-            self._conn.execute(f"SELECT pg_advisory_unlock({self._key})")
+            self._lock_conn.execute(f"SELECT pg_advisory_unlock({self._key})")
         return released
 
     def force_unlock(self) -> LockInfo | None:
-        """End the database session holding the lock (its apply fails at its next write)."""
-        with self._mutex, _translated(self._where):
+        """End the database sessions of the store holding the lock: the one holding it and
+        its other threads' (its apply fails at its next write)."""
+        conn = self._session()
+        with _translated(self._where):
             held = self.lock_info()
-            others = self._holder_sessions(others_only=True)
-            for (pid,) in self._conn.execute(others).fetchall():
-                self._conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
-            with self.writing() as conn:
-                lockrow.delete_any(conn)
+            for (pid,) in conn.execute(self._holder_store_sessions()).fetchall():
+                conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            with self.writing() as writer:
+                lockrow.delete_any(writer)
         return held
 
     def lock_info(self) -> LockInfo | None:
@@ -153,21 +190,31 @@ class PostgresDatabase:
 
     def close(self) -> None:
         with self._mutex:
-            self._conn.close()
+            sessions, self._sessions = list(self._sessions.values()), {}
+        for conn in sessions:
+            conn.close()
 
     @property
     def _key(self) -> str:
         return f"{LOCK_CLASS:d}, {self._lock_key:d}"
 
-    def _holder_sessions(self, *, others_only: bool = False) -> pgsql.Composed:
+    def _holder_sessions(self) -> pgsql.Composed:
         """The server process ids of the sessions holding the apply lock (at most one)."""
         query = (
             "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
             " AND classid = {} AND objid = {} AND objsubid = 2"
         )
-        if others_only:
-            query += " AND pid <> pg_backend_pid()"
         return pgsql.SQL(query).format(pgsql.Literal(LOCK_CLASS), pgsql.Literal(self._lock_key))
+
+    def _holder_store_sessions(self) -> pgsql.Composed:
+        """Every session of the other store holding the lock: the holder, and those sharing
+        its `application_name` tag (its other threads)."""
+        return pgsql.SQL(
+            "SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+            " AND application_name <> {mine} AND (pid IN ({holders}) OR application_name IN"
+            " (SELECT application_name FROM pg_stat_activity WHERE pid IN ({holders})"
+            " AND application_name LIKE 'provisioner %'))"
+        ).format(mine=pgsql.Literal(_application_name(self._tag)), holders=self._holder_sessions())
 
 
 class _Adapted:
@@ -184,7 +231,15 @@ class _Adapted:
             cursor.executemany(sql.replace("?", "%s"), list(seq_of_parameters))
 
 
-def _connect(dsn: Secret, schema_name: str) -> tuple[psycopg.Connection[Any], str]:
+def _application_name(tag: str) -> str:
+    return f"provisioner {tag}"
+
+
+def _use_schema(conn: psycopg.Connection[Any], schema_name: str) -> None:
+    conn.execute(pgsql.SQL("SET search_path TO {}").format(pgsql.Identifier(schema_name)))
+
+
+def _connect(dsn: Secret, schema_name: str, tag: str) -> tuple[psycopg.Connection[Any], str]:
     params = _parse(dsn)
     where = _describe(params, schema_name)
     extra: dict[str, Any] = {key: value for key, value in KEEPALIVES.items() if key not in params}
@@ -192,7 +247,7 @@ def _connect(dsn: Secret, schema_name: str) -> tuple[psycopg.Connection[Any], st
         extra["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
     try:
         conn = psycopg.connect(
-            dsn.reveal(), autocommit=True, application_name="provisioner", **extra
+            dsn.reveal(), autocommit=True, application_name=_application_name(tag), **extra
         )
     except psycopg.Error as exc:
         raise StateError(f"{where}: cannot connect: {_reason(exc, dsn)}") from None

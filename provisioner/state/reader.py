@@ -9,9 +9,10 @@ from typing import Any, Self
 
 from provisioner.errors import TaskError
 from provisioner.resources import Address, Resource, ResourceKind
-from provisioner.state import journal, recorded, runlog, tasklog, transfer
+from provisioner.state import journal, recorded, runlog, snapshot, tasklog, transfer
 from provisioner.state.digest import digest
 from provisioner.state.location import Location, readonly
+from provisioner.state.snapshot import StateSnapshot
 from provisioner.state.sql import Database
 from provisioner.state.values import ApplyRun, Intent, LockInfo, Task, TaskStatus
 
@@ -117,6 +118,12 @@ class StateReader:
                     ("pending", journal.canonical(conn)),
                 )
             )
+
+    def snapshot(self) -> StateSnapshot:
+        """What planning reads (resources, protected names, intents, open tasks and their
+        `digest`), in one read transaction of one query per table, whatever the shop count."""
+        with self._db.reading() as conn:
+            return snapshot.read(conn)
 
     def export(self) -> dict[str, Any]:
         """The whole state (but the lock) as a `transfer` document, from one snapshot."""

@@ -6,6 +6,7 @@ Functions take a connection already inside a transaction (see `Database`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from provisioner.resources import Address, Resource
 from provisioner.state import codec
@@ -47,11 +48,15 @@ def select(conn: Connection, shop: str | None) -> dict[Address, Resource]:
         cursor = conn.execute(f"{_SELECT} ORDER BY shop, kind, name")
     else:
         cursor = conn.execute(f"{_SELECT} WHERE shop = ? ORDER BY kind, name", (shop,))
-    rows = cursor.fetchall()
+    return decoded(cursor.fetchall())
+
+
+def decoded(rows: list[tuple[Any, ...]]) -> dict[Address, Resource]:
+    """Resources from `_SELECT` rows, in their order."""
     all_fields = codec.decode_many([found[4] for found in rows])
     resources = {}
-    for (shop_, kind, name, remote_id, _), fields in zip(rows, all_fields, strict=True):
-        address = Address(shop_, kind, name)
+    for (shop, kind, name, remote_id, _), fields in zip(rows, all_fields, strict=True):
+        address = Address(shop, kind, name)
         resources[address] = Resource(address, fields, remote_id)
     return resources
 
@@ -88,6 +93,11 @@ def set_protected(conn: Connection, shop: str, names: Iterable[str]) -> None:
 def canonical_resources(conn: Connection) -> Iterator[tuple[object, ...]]:
     """Every recorded resource as stored (fields in canonical JSON), in address order."""
     return iter(conn.execute(f"{_SELECT} ORDER BY shop, kind, name"))
+
+
+def canonical_rows(conn: Connection) -> list[tuple[Any, ...]]:
+    """`canonical_resources`, fetched at once: what `decoded` turns into resources."""
+    return [tuple(found) for found in conn.execute(f"{_SELECT} ORDER BY shop, kind, name")]
 
 
 def canonical_protected(conn: Connection) -> Iterator[tuple[object, ...]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from provisioner.errors import StateError, TaskError
@@ -85,8 +85,13 @@ class StateStore(StateReader):
 
     def set_protected(self, shop: str, names: Iterable[str]) -> None:
         """Replace the protected nicknames recorded for `shop`."""
+        self.set_protected_many({shop: names})
+
+    def set_protected_many(self, names_by_shop: Mapping[str, Iterable[str]]) -> None:
+        """`set_protected` for many shops in one transaction."""
         with self._db.writing() as conn:
-            recorded.set_protected(conn, shop, names)
+            for shop, names in names_by_shop.items():
+                recorded.set_protected(conn, shop, names)
 
     # Manual tasks --------------------------------------------------------------------------
 
@@ -105,15 +110,19 @@ class StateStore(StateReader):
         must be done before this one.
         """
         with self._db.writing() as conn:
-            existing = tasklog.open_by_key(conn, change.key)
-            if existing is not None:
-                return existing
-            if who is None and run_id is not None:
-                who = runlog.who(conn, run_id)
-            task_id = tasklog.insert(
-                conn, change, steps, run_id=run_id, who=who, at=now(), waits_for=waits_for
+            return _opened(conn, change, steps, run_id, who, waits_for)
+
+    def open_task_in_run(
+        self, run_id: int, change: Change, steps: tuple[str, ...], waits_for: tuple[int, ...] = ()
+    ) -> Task:
+        """`open_task` and its "task_opened" result in run `run_id`, in one transaction: one
+        commit per manual change instead of two, and never a task without its result."""
+        with self._db.writing() as conn:
+            task = _opened(conn, change, steps, run_id, None, waits_for)
+            runlog.add_result(
+                conn, run_id, change, "task_opened", message=f"task #{task.id}", at=now()
             )
-            return _get(conn, task_id)
+            return task
 
     def complete_task(
         self,
@@ -178,13 +187,17 @@ class StateStore(StateReader):
         *,
         resource: Resource | None = None,
         forget: bool = False,
+        settle: bool = False,
     ) -> None:
         """Record what became of `change` and, in the same transaction, its effect on the
-        recorded state: upsert `resource`, or drop `change.address` when `forget`. A process
-        killed at any moment leaves both or neither."""
+        recorded state: upsert `resource`, or drop `change.address` when `forget`; and when
+        `settle`, resolve its intent (see `intend`). A process killed at any moment leaves all
+        of them or none."""
         with self._db.writing() as conn:
             _update_recorded(conn, change.address, resource, forget)
             runlog.add_result(conn, run_id, change, status, message=message, at=now())
+            if settle:
+                journal.clear(conn, change.address)
 
     def finish_run(self, run_id: int, status: RunStatus) -> None:
         """Close run `run_id` with its final status; StateError if there is no such run."""
@@ -254,6 +267,25 @@ def _update_recorded(
         recorded.upsert(conn, (recorded.row(resource),))
     elif forget:
         recorded.delete(conn, address)
+
+
+def _opened(
+    conn: Connection,
+    change: Change,
+    steps: tuple[str, ...],
+    run_id: int | None,
+    who: str | None,
+    waits_for: tuple[int, ...],
+) -> Task:
+    existing = tasklog.open_by_key(conn, change.key)
+    if existing is not None:
+        return existing
+    if who is None and run_id is not None:
+        who = runlog.who(conn, run_id)
+    task_id = tasklog.insert(
+        conn, change, steps, run_id=run_id, who=who, at=now(), waits_for=waits_for
+    )
+    return _get(conn, task_id)
 
 
 def _open(conn: Connection, task_id: int) -> Task:

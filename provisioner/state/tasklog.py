@@ -83,12 +83,12 @@ def close(
 
 def get(conn: Connection, task_id: int) -> Task | None:
     found = conn.execute(f"{_SELECT} WHERE id = ?", (task_id,)).fetchone()
-    return None if found is None else _task(found)
+    return None if found is None else decoded(found)
 
 
 def open_by_key(conn: Connection, key: str) -> Task | None:
     found = conn.execute(f"{_SELECT} WHERE change_key = ? AND status = 'open'", (key,)).fetchone()
-    return None if found is None else _task(found)
+    return None if found is None else decoded(found)
 
 
 def select(conn: Connection, status: TaskStatus | None) -> tuple[Task, ...]:
@@ -96,7 +96,7 @@ def select(conn: Connection, status: TaskStatus | None) -> tuple[Task, ...]:
         cursor = conn.execute(f"{_SELECT} ORDER BY id")
     else:
         cursor = conn.execute(f"{_SELECT} WHERE status = ? ORDER BY id", (status,))
-    return tuple(_task(found) for found in cursor)
+    return tuple(decoded(found) for found in cursor)
 
 
 def canonical_open(conn: Connection) -> Iterator[tuple[object, ...]]:
@@ -104,7 +104,18 @@ def canonical_open(conn: Connection) -> Iterator[tuple[object, ...]]:
     return iter(conn.execute(f"SELECT {_DEFINING} FROM tasks WHERE status = 'open' ORDER BY id"))
 
 
-def _task(found: tuple[Any, ...]) -> Task:
+def open_rows(conn: Connection) -> list[tuple[Any, ...]]:
+    """Every open task as stored, in id order: `decoded` makes each a Task, `defining` gives
+    what `canonical_open` hashes of it."""
+    cursor = conn.execute(f"{_SELECT} WHERE status = 'open' ORDER BY id")
+    return [tuple(found) for found in cursor]
+
+
+def defining(found: tuple[Any, ...]) -> tuple[Any, ...]:
+    return found[: _NAMES.index("agent") + 1]
+
+
+def decoded(found: tuple[Any, ...]) -> Task:
     row = dict(zip(_NAMES, found, strict=True))
     return Task(
         id=row["id"],

@@ -100,3 +100,27 @@ def test_a_resource_and_forget_together_are_refused(store: StateStore) -> None:
     with pytest.raises(ValueError, match="not both"):
         store.record_result(run_id, manual_create(), "ok", resource=account(), forget=True)
     assert store.history()[0].results == ()
+
+
+def test_a_result_settles_its_intent_in_the_same_transaction(store: StateStore) -> None:
+    created = manual_create("甲")
+    run_id = store.begin_run("ci", None, "sha256:0")
+    store.intend(created, account("甲", "acme-pdd"), run_id)
+    # The result row fails (no such run): the intent stays, with nothing recorded.
+    with pytest.raises(StateError, match="FOREIGN KEY"):
+        store.record_result(404, created, "ok", resource=account("甲", "acme-pdd"), settle=True)
+    assert list(store.intents()) == [created.address] and store.resources() == {}
+    store.record_result(run_id, created, "ok", resource=account("甲", "acme-pdd"), settle=True)
+    assert store.intents() == {} and list(store.resources()) == [created.address]
+
+
+def test_a_task_opened_in_a_run_comes_with_its_result(store: StateStore) -> None:
+    run_id = store.begin_run("li.lei", None, "sha256:0")
+    task = store.open_task_in_run(run_id, manual_create("甲"), ("step",))
+    again = store.open_task_in_run(run_id, manual_create("甲"), ("other",))  # idempotent
+    assert again == task and task.created_by == "li.lei" and task.run_id == run_id
+    results = store.history()[0].results
+    assert [(r.status, r.message) for r in results] == [("task_opened", f"task #{task.id}")] * 2
+    with pytest.raises(StateError, match="FOREIGN KEY"):  # no such run: no task either
+        store.open_task_in_run(404, manual_create("乙"), ("step",))
+    assert [t.address.name for t in store.tasks("open")] == ["甲"]

@@ -94,6 +94,90 @@ def test_writers_in_parallel_threads_each_commit(pg_store: StateStore) -> None:
     assert len(pg_store.resources()) == 8
 
 
+def test_each_thread_has_its_own_connection(pg_store: StateStore, pg_dsn: str) -> None:
+    """Apply's shop threads never queue behind one shared connection."""
+    started = threading.Barrier(4)
+
+    def write(index: int) -> None:
+        started.wait(10)
+        pg_store.record(account(f"a{index}"))
+
+    threads = [threading.Thread(target=write, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(pg_store.resources()) == 4
+    assert _sessions_like(pg_dsn, pg_store) == 5  # the opening thread's and one per writer
+
+
+def test_unlock_also_ends_the_holders_other_threads(pg_store: StateStore) -> None:
+    """A holder's apply threads write on connections of their own: once its lock is
+    force-released they must stop writing too, not carry on without it."""
+    lock = pg_store.lock("ci", "apply")
+    lock.__enter__()
+    worker = _Worker(pg_store)
+    worker.write(account("before"))
+    with StateStore.open(pg_store.location) as other:
+        assert other.unlock() is not None
+    with pytest.raises(StateError, match="terminating connection due to administrator command"):
+        worker.write(account("after"))
+    worker.stop()
+    with pytest.raises(StateError, match="terminating connection due to administrator command"):
+        lock.__exit__(None, None, None)  # the holder's own session is gone as well
+    with StateReader.open(pg_store.location) as reader:
+        assert list(reader.resources()) == [account("before").address]
+
+
+class _Worker:
+    """One thread that writes when told to, and hands back what happened."""
+
+    def __init__(self, store: StateStore) -> None:
+        self.store = store
+        self.jobs: list[object] = []
+        self.ready = threading.Semaphore(0)
+        self.done = threading.Semaphore(0)
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def write(self, resource: object) -> None:
+        self.jobs.append(resource)
+        self.ready.release()
+        assert self.done.acquire(timeout=10)
+        if self.failure is not None:
+            failure, self.failure = self.failure, None
+            raise failure
+
+    def stop(self) -> None:
+        self.jobs.append(None)
+        self.ready.release()
+        self.thread.join(10)
+
+    def _loop(self) -> None:
+        while self.ready.acquire():
+            job = self.jobs.pop(0)
+            if job is None:
+                return
+            try:
+                self.store.record(job)  # type: ignore[arg-type]
+            except BaseException as exc:
+                self.failure = exc
+            self.done.release()
+
+
+def _sessions_like(pg_dsn: str, store: StateStore) -> int:
+    """Server sessions carrying the tag of `store`'s own session."""
+    with psycopg.connect(pg_dsn, autocommit=True) as watcher:
+        with store._db.reading() as conn:
+            (tag,) = conn.execute("SELECT current_setting('application_name')").fetchone()
+        found = watcher.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (tag,)
+        ).fetchone()
+    assert found is not None
+    return int(found[0])
+
+
 def test_the_lock_names_its_holder_fails_fast_and_can_be_waited_for(
     pg_location: PostgresLocation, pg_dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
