@@ -225,18 +225,25 @@ class TopReader:
         for sub in subusers:
             account = self.account(sub)
             resources[account.address] = account
-        trusted = sum(nickname(sub.nick) in self.trusted for sub in subusers)
+        trusted = sum(self._recorded_roles(sub) is not None for sub in subusers)
         return LiveShop(resources, frozenset({"account", "role"}), warnings=self._note(trusted))
 
     def account(self, sub: SubUser) -> Resource:
-        record = self.trusted.get(nickname(sub.nick))
-        roles = record.fields.get("roles") if record is not None else None
+        roles = self._recorded_roles(sub)
         fields: dict[str, FieldValue] = {
             "status": "disabled" if sub.disabled else "active",
             "roles": roles if roles is not None else self.api.subuser_roles(sub.nick),
             "dispatch": sub.dispatch,
         }
         return Resource(self._address("account", nickname(sub.nick)), fields, str(sub.sub_id))
+
+    def _recorded_roles(self, sub: SubUser) -> FieldValue:
+        """The trusted record's roles, or None: read them. An account made again under the same
+        name has a new id: it is another account, and its record says nothing of it."""
+        record = self.trusted.get(nickname(sub.nick))
+        if record is None or record.remote_id != str(sub.sub_id):
+            return None
+        return record.fields.get("roles")
 
     def _note(self, trusted: int) -> tuple[str, ...]:
         if not trusted:

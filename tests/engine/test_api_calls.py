@@ -143,6 +143,22 @@ def test_a_plan_and_an_apply_make_the_calls_the_readme_states(
     assert project.run("plan").code == 0
     assert +app.taken() == +plan_reads(tm=5, ks=3, jd=21, jd_roles=0)
 
+    # Offboarding one person per API shop (the issue's scenario): still one read per shop.
+    office = BackOffice(app.store, "top", "tm")
+    for number in range(5):  # the back-office person does the Tmall tasks: the accounts are managed
+        office.update_account(f"{MAIN}:tm{number:02}", AccountSettings(roles=("presales",)))
+    done = [str(task["id"]) for task in project.tasks("--shop", "tm")]
+    project.ok("tasks", "done", *done)
+    people = staff(existing, 3)
+    del people["tm4"], people["new02"]
+    project.write(config(shops(server.url, monkeypatch), people, roles=ROLES))
+    app.taken()
+    applied = project.run("apply", "--auto-approve")
+    assert applied.code == 0, applied.err
+    # Tmall disables by API (the delete is a manual task after it); Kuaishou deletes.
+    writes = Counter({"taobao.subuser.info.update": 1, "open.user.sub.account.remove": 1})
+    assert +app.taken() == +(plan_reads(tm=5, ks=3, jd=21, jd_roles=0) + writes)
+
 
 def tmall_only(url: str, monkeypatch: pytest.MonkeyPatch, people: dict[str, Any]) -> dict[str, Any]:
     return config({"tm": shops(url, monkeypatch)["tm"]}, people, roles=ROLES)
@@ -168,7 +184,11 @@ def test_refresh_changed_reads_only_the_accounts_the_config_changes(
     quiet = project.run("plan", "--refresh=changed", "--detailed-exitcode")
     assert quiet.code == 0, quiet.output
     assert app.taken()["taobao.sellercenter.subuser.permissions.roles.get"] == 0
-    assert "--refresh=changed: the roles of 5 account(s) the config does not change" in quiet.out
+    note = "--refresh=changed: the roles of 5 account(s) the config does not change"
+    assert note in quiet.out
+    markdown = project.run("plan", "--refresh=changed", "--format", "markdown")
+    assert note in markdown.out
+    assert app.taken()["taobao.sellercenter.subuser.permissions.roles.get"] == 0
 
     people["tm1"]["accounts"][0]["roles"] = ["presales", "aftersales"]  # one account changes
     project.write(tmall_only(server.url, monkeypatch, people))
@@ -187,3 +207,28 @@ def test_refresh_changed_reads_only_the_accounts_the_config_changes(
         "tm/account/tm01",
         "tm/account/tm03",
     ]
+
+
+def test_refresh_changed_reads_an_account_made_again_under_the_same_name(
+    project: Project,
+    counted: tuple[EmulatorServer, CountingApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Deleted and made again in the back office, an account is another account (a new id):
+    its record says nothing of it, so its roles are read even with --refresh=changed."""
+    server, app = counted
+    seed(app, {"tm": 2})
+    project.write(tmall_only(server.url, monkeypatch, staff({"tm": 2}, 0)))
+    project.ok("apply", "--auto-approve")
+    office = BackOffice(app.store, "top", "tm")
+    for number in range(2):
+        office.update_account(f"{MAIN}:tm{number:02}", AccountSettings(roles=("presales",)))
+    project.ok("tasks", "done", *(str(task["id"]) for task in project.tasks()))
+    office.delete_account(f"{MAIN}:tm01")
+    office.create_account(f"{MAIN}:tm01", AccountSettings())  # no roles
+    app.taken()
+
+    planned = project.plan_json("--refresh=changed")
+    assert [c["address"] for c in planned["changes"]] == ["tm/account/tm01"]
+    assert app.taken()["taobao.sellercenter.subuser.permissions.roles.get"] == 1
+    assert any("the roles of 1 account(s)" in warning for warning in planned["warnings"])
