@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from provisioner.plan.model import Plan
 from provisioner.render.access import (
-    AccessLine,
+    SharedLine,
     access_lines,
     by_person,
     is_high,
@@ -24,6 +24,7 @@ from provisioner.render.access import (
     permission_label,
     person_label,
     risk_rank,
+    shared,
 )
 from provisioner.render.budget import Section, fit
 from provisioner.render.changes import change_details, change_title
@@ -84,24 +85,24 @@ def _access(plan: Plan, verbose: bool) -> list[Section]:
     if not people:
         return []
     head = "#### Access changes by person (critical and high risk first)\n\n" + _tally(plan)
-    head += "\n\n" + table_head("Person", "Change", "Account", "Risk", "Permissions")
+    head += "\n\n" + table_head("Person", "Change", "Risk", "Permissions", "Accounts")
     rows = tuple(
         table_row(
             (
                 escape(person_label(agent, plan.names)) if index == 0 else "",
                 line.verb,
-                escape(line.account),
                 f"**{escape(line.risk)}**" if is_high(line.risk) else escape(line.risk),
                 _permissions(line, verbose),
+                escape(", ".join(line.accounts)),  # the same grant on several accounts: one row
             )
         )
         for agent, lines in people.items()
-        for index, line in enumerate(lines)
+        for index, line in enumerate(shared(lines))
     )
     return [Section(_ACCESS, head, rows, "\n", _more("access lines"))]
 
 
-def _permissions(line: AccessLine, verbose: bool) -> str:
+def _permissions(line: SharedLine, verbose: bool) -> str:
     """The permissions in full; low-risk ones counted, the list folded under the count."""
     labels = ", ".join(permission_label(p) for p in line.permissions)
     if verbose or not is_low(line.risk):

@@ -84,7 +84,10 @@ def test_the_acme_plan_in_markdown(acme: Cli, golden: Golden) -> None:
     text = acme("plan", "--format", "markdown")
     golden("acme-plan.md", text)
     assert text.startswith("### Plan: 52 to create, 0 to update, 0 to delete (46 manual).\n")
-    assert "| 马丽 (ma.li) | gains | acme-douyin/马经理 | **critical** |" in text
+    assert (
+        "| 马丽 (ma.li) | gains | **critical** | finance.view (财务查看) | acme-douyin/马经理, "
+        in text
+    )
 
 
 def test_the_offboarding_of_one_person(acme: Cli, golden: Golden) -> None:
