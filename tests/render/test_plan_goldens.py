@@ -3,8 +3,9 @@
 Two plans of `examples/acme` (copied to a temp directory, its Tmall, Kuaishou and JD shops on
 the in-process sandbox): the first plan of the example as shipped, and the offboarding of one
 person (apply --auto-approve, every manual task it opened marked done as the back-office
-person would, then 赵磊 (zhao.lei) deleted from the copy's config, then plan). Each in text
-(piped, so 100 columns) and Markdown. Nothing in them depends on the date or the temp path.
+person would, then 赵磊 (zhao.lei) deleted from the copy's config, then plan: his name now comes
+from the recorded state). Each in text (piped, so 100 columns) and Markdown. Nothing in them
+depends on the date or the temp path.
 
 After an intended change of the layout, regenerate the files in tests/render/golden/ with
 `UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/render/test_plan_goldens.py` and review the
@@ -95,10 +96,25 @@ def test_the_offboarding_of_one_person(acme: Cli, golden: Golden) -> None:
     text = acme("plan")
     golden("offboarding-plan.txt", text)
     assert text.startswith("Plan: 0 to create, 3 to update, 2 to delete (2 manual).\n\n")
-    # 赵磊 is no longer in the config: the plan knows only the id
-    assert "\n  zhao.lei\n    - loses  medium    order.modify_address (改收货地址)," in text
+    # 赵磊 is no longer in the config: the name is the one recorded with his accounts
+    assert "\n  赵磊 (zhao.lei)\n    - loses  medium    order.modify_address (改收货地址)," in text
     assert "    - loses  low       -7 low-risk  on acme-ks/磊磊, acme-tmall/磊磊\n" in text
-    golden("offboarding-plan.md", acme("plan", "--format", "markdown"))
+    markdown = acme("plan", "--format", "markdown")
+    golden("offboarding-plan.md", markdown)
+    assert "| 赵磊 (zhao.lei) | loses |" in markdown
+
+
+def test_a_saved_offboarding_plan_names_the_person_and_applies(
+    acme: Cli, tmp_path: Path
+) -> None:
+    offboard_zhao_lei(acme)
+    saved = tmp_path / "offboarding.json"
+    acme("plan", "--out", str(saved))
+    text = saved.read_text(encoding="utf-8")
+    assert json.loads(text)["people"] == [{"agent": "zhao.lei", "name": "赵磊"}]
+    assert "13600000007" not in text  # 赵磊's phone, in the config he was applied from
+    assert "\n  赵磊 (zhao.lei)\n" in acme("show", str(saved))
+    acme("apply", str(saved))  # the recorded name binds like the rest: the same plan again
 
 
 def test_verbose_lists_every_low_risk_permission(acme: Cli) -> None:
