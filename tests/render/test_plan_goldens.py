@@ -104,9 +104,7 @@ def test_the_offboarding_of_one_person(acme: Cli, golden: Golden) -> None:
     assert "| 赵磊 (zhao.lei) | loses |" in markdown
 
 
-def test_a_saved_offboarding_plan_names_the_person_and_applies(
-    acme: Cli, tmp_path: Path
-) -> None:
+def test_a_saved_offboarding_plan_names_the_person_and_applies(acme: Cli, tmp_path: Path) -> None:
     offboard_zhao_lei(acme)
     saved = tmp_path / "offboarding.json"
     acme("plan", "--out", str(saved))
