@@ -14,8 +14,15 @@ diff like any other.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
 import shutil
+import struct
+import subprocess
+import sys
+import termios
 from collections.abc import Callable
 from pathlib import Path
 
@@ -135,6 +142,42 @@ def test_the_width_comes_from_columns_when_piped(
     assert max(display_width(line) for line in narrow.splitlines()) <= 72
     assert len(narrow.splitlines()) > len(wide.splitlines())
     assert "".join(narrow.split()) == "".join(wide.split())  # folded, nothing cut
+
+
+def test_on_a_terminal_the_plan_folds_to_the_terminals_width(acme: Cli) -> None:
+    """A real pseudo-terminal 72 columns wide, COLUMNS unset: the width is the terminal's."""
+    piped = acme("plan")
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 72, 0, 0))
+    env = {key: value for key, value in os.environ.items() if key != "COLUMNS"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "provisioner.cli.main", "plan"],
+        cwd=acme.root,
+        stdin=subprocess.DEVNULL,
+        stdout=secondary,
+        stderr=subprocess.DEVNULL,
+        env={**env, "NO_COLOR": "1"},
+    )
+    os.close(secondary)
+    terminal = _read_all(primary).decode("utf-8").replace("\r\n", "\n")
+    assert process.wait(timeout=60) == 0
+    widest = max(display_width(line) for line in terminal.splitlines())
+    assert widest <= 72 < max(display_width(line) for line in piped.splitlines())
+    assert "".join(terminal.split()) == "".join(piped.split())  # folded, nothing cut
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO once the other side has closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
 
 
 def test_a_saved_plan_shows_the_names_and_never_a_phone(acme: Cli, tmp_path: Path) -> None:
