@@ -37,9 +37,10 @@ FIELDS: Mapping[ResourceKind, tuple[str, ...]] = {
 }
 
 # Bookkeeping kept with a recorded account, never sent to a platform nor diffed: whose account it
-# is, which canonical permissions it granted when last applied, and when its holder left (the
-# time the change that removed them was done; a plan sets it to "" and apply fills it in).
-META_FIELDS = ("agent", "permissions", "left")
+# is and their display name (so a plan still says 赵磊 once the config no longer declares them),
+# which canonical permissions it granted when last applied, and when its holder left (the time
+# the change that removed them was done; a plan sets it to "" and apply fills it in).
+META_FIELDS = ("agent", "name", "permissions", "left")
 
 # Apply order within a shop: roles before the accounts that use them, accounts before the
 # groups that list them; deletions run in the reverse order.

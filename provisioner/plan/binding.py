@@ -5,7 +5,7 @@ as a file anyone with access to the artifact can edit. So the digest covers ever
 on or decides by: the config and observed-state digests, the shops, every change in full, the
 adopt, forget and protected-name lists, the safety verdict and the people's display names (a
 reviewer reads `马丽 (ma.li)`: a file edited to name someone else must not apply; the names come
-from the config, so planning again yields the same ones). It leaves out what is only shown
+from the config and the recorded state, both digested, so planning again yields the same ones). It leaves out what is only shown
 to a reviewer and may read differently an hour later (warnings such as "expires in 3 days", pending task summaries,
 drift and unmanaged listings, the access delta, which follow from the changes), the creation time
 and where the config was (a checkout path).

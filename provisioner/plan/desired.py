@@ -153,6 +153,7 @@ def _account(
         if value is not None:
             fields[name] = value
     fields["agent"] = agent_id
+    fields["name"] = agent.name or ""  # "" so a holder without a name never keeps another's
     fields["permissions"] = permissions
     return Resource(Address(shop, "account", account.nickname), fields)
 

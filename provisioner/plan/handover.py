@@ -97,7 +97,7 @@ def handover_changes(
     new = _text(wanted.get("agent")) or ""
     why = f"handover from {old} to {new}"
     keep: tuple[tuple[str, FieldValue], ...] = ()  # still the old holder's until the reset
-    owner = tuple((k, v) for k, v in wanted.fields.items() if k in ("agent", "permissions"))
+    owner = tuple((k, v) for k, v in wanted.fields.items() if k in ("agent", "name", "permissions"))
     differences = field_changes(current.fields, wanted.fields, ACCOUNT_FIELDS)
     fields = [d for d in differences if d.field != "status"]
     enable = wanted.get("status") == "active"

@@ -111,8 +111,8 @@ class Plan:
     plan was made from (plan/binding.py says what it leaves out, and why). `unsafe` holds the reasons apply refuses
     without `--force`; `adopt` lists declared resources found live and unrecorded with nothing
     to change, which apply records so they become managed. `people` pairs each person id the
-    plan names with the display name the config gives them (`("ma.li", "马丽")`), for
-    renderers; a person the config no longer declares has no entry.
+    plan names with their display name (`("ma.li", "马丽")`), for renderers: the config's, else
+    the one recorded with their accounts (someone offboarded); no entry when none is known.
     """
 
     changes: tuple[Change, ...] = ()

@@ -176,7 +176,7 @@ def _merged(loaded: LoadedConfig, state: StateSnapshot, observed: Observed, foun
         forget=(*found.journal.forget, *(a for part in parts for a in part.forget)),
         protect=tuple(protect),
         platforms=tuple((name, config.shops[name].platform) for name in shops),
-        people=_people(config, delta, changes),
+        people=_people(config, delta, changes, recorded_by_shop),
         config_digest=loaded.digest,
         state_digest=observed_digest(state, observed, shops),
         config_path=portable(loaded.source),
@@ -186,16 +186,21 @@ def _merged(loaded: LoadedConfig, state: StateSnapshot, observed: Observed, foun
 
 
 def _people(
-    config: Config, delta: Sequence[AccessChange], changes: Sequence[Change]
+    config: Config,
+    delta: Sequence[AccessChange],
+    changes: Sequence[Change],
+    recorded: Mapping[str, Mapping[Address, Resource]],
 ) -> tuple[tuple[str, str], ...]:
-    """The config's display name of every person the plan names; an agent no longer declared
-    (offboarded) has none, so renderers show the id alone."""
+    """(id, display name) of every person the plan names: the config's name, else the one
+    recorded with their accounts (someone offboarded is no longer in the config)."""
     named = {access.agent for access in delta} | {c.agent for c in changes if c.agent}
-    return tuple(
-        (agent_id, agent.name)
-        for agent_id, agent in sorted(config.agents.items())
-        if agent_id in named and agent.name
-    )
+    known = {agent_id: agent.name for agent_id, agent in config.agents.items() if agent.name}
+    gone = named - set(config.agents)
+    for resource in (r for shop in recorded.values() for r in shop.values()) if gone else ():
+        agent, name = resource.get("agent"), resource.get("name")
+        if agent in gone and isinstance(agent, str) and isinstance(name, str) and name:
+            known.setdefault(agent, name)
+    return tuple(sorted((agent, known[agent]) for agent in named if agent in known))
 
 
 def _protected_names(

@@ -28,5 +28,9 @@ def unchanged_accounts(
         for address, resource in recorded.items()
         if address.kind == "account"
         and address in desired
-        and all(desired[address].fields.get(key) == value for key, value in resource.fields.items())
+        and all(
+            desired[address].fields.get(key) == value
+            for key, value in resource.fields.items()
+            if key != "name"  # a display name is never on the platform: nothing to read
+        )
     }

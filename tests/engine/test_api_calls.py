@@ -190,6 +190,13 @@ def test_refresh_changed_reads_only_the_accounts_the_config_changes(
     assert note in markdown.out
     assert app.taken()["taobao.sellercenter.subuser.permissions.roles.get"] == 0
 
+    # A new display name is no change on the platform: still trusted, still nothing to read.
+    people["tm2"]["name"] = "改名"
+    project.write(tmall_only(server.url, monkeypatch, people))
+    renamed = project.run("plan", "--refresh=changed", "--detailed-exitcode")
+    assert renamed.code == 0, renamed.output
+    assert app.taken()["taobao.sellercenter.subuser.permissions.roles.get"] == 0
+
     people["tm1"]["accounts"][0]["roles"] = ["presales", "aftersales"]  # one account changes
     project.write(tmall_only(server.url, monkeypatch, people))
     changed = project.plan_json("--refresh=changed")

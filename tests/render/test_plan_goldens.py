@@ -3,8 +3,9 @@
 Two plans of `examples/acme` (copied to a temp directory, its Tmall, Kuaishou and JD shops on
 the in-process sandbox): the first plan of the example as shipped, and the offboarding of one
 person (apply --auto-approve, every manual task it opened marked done as the back-office
-person would, then 赵磊 (zhao.lei) deleted from the copy's config, then plan). Each in text
-(piped, so 100 columns) and Markdown. Nothing in them depends on the date or the temp path.
+person would, then 赵磊 (zhao.lei) deleted from the copy's config, then plan: his name now comes
+from the recorded state). Each in text (piped, so 100 columns) and Markdown. Nothing in them
+depends on the date or the temp path.
 
 After an intended change of the layout, regenerate the files in tests/render/golden/ with
 `UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/render/test_plan_goldens.py` and review the
@@ -13,8 +14,15 @@ diff like any other.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
 import shutil
+import struct
+import subprocess
+import sys
+import termios
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,10 +103,23 @@ def test_the_offboarding_of_one_person(acme: Cli, golden: Golden) -> None:
     text = acme("plan")
     golden("offboarding-plan.txt", text)
     assert text.startswith("Plan: 0 to create, 3 to update, 2 to delete (2 manual).\n\n")
-    # 赵磊 is no longer in the config: the plan knows only the id
-    assert "\n  zhao.lei\n    - loses  medium    order.modify_address (改收货地址)," in text
+    # 赵磊 is no longer in the config: the name is the one recorded with his accounts
+    assert "\n  赵磊 (zhao.lei)\n    - loses  medium    order.modify_address (改收货地址)," in text
     assert "    - loses  low       -7 low-risk  on acme-ks/磊磊, acme-tmall/磊磊\n" in text
-    golden("offboarding-plan.md", acme("plan", "--format", "markdown"))
+    markdown = acme("plan", "--format", "markdown")
+    golden("offboarding-plan.md", markdown)
+    assert "| 赵磊 (zhao.lei) | loses |" in markdown
+
+
+def test_a_saved_offboarding_plan_names_the_person_and_applies(acme: Cli, tmp_path: Path) -> None:
+    offboard_zhao_lei(acme)
+    saved = tmp_path / "offboarding.json"
+    acme("plan", "--out", str(saved))
+    text = saved.read_text(encoding="utf-8")
+    assert json.loads(text)["people"] == [{"agent": "zhao.lei", "name": "赵磊"}]
+    assert "13600000007" not in text  # 赵磊's phone, in the config he was applied from
+    assert "\n  赵磊 (zhao.lei)\n" in acme("show", str(saved))
+    acme("apply", str(saved))  # the recorded name binds like the rest: the same plan again
 
 
 def test_verbose_lists_every_low_risk_permission(acme: Cli) -> None:
@@ -121,6 +142,42 @@ def test_the_width_comes_from_columns_when_piped(
     assert max(display_width(line) for line in narrow.splitlines()) <= 72
     assert len(narrow.splitlines()) > len(wide.splitlines())
     assert "".join(narrow.split()) == "".join(wide.split())  # folded, nothing cut
+
+
+def test_on_a_terminal_the_plan_folds_to_the_terminals_width(acme: Cli) -> None:
+    """A real pseudo-terminal 72 columns wide, COLUMNS unset: the width is the terminal's."""
+    piped = acme("plan")
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 72, 0, 0))
+    env = {key: value for key, value in os.environ.items() if key != "COLUMNS"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "provisioner.cli.main", "plan"],
+        cwd=acme.root,
+        stdin=subprocess.DEVNULL,
+        stdout=secondary,
+        stderr=subprocess.DEVNULL,
+        env={**env, "NO_COLOR": "1"},
+    )
+    os.close(secondary)
+    terminal = _read_all(primary).decode("utf-8").replace("\r\n", "\n")
+    assert process.wait(timeout=60) == 0
+    widest = max(display_width(line) for line in terminal.splitlines())
+    assert widest <= 72 < max(display_width(line) for line in piped.splitlines())
+    assert "".join(terminal.split()) == "".join(piped.split())  # folded, nothing cut
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO once the other side has closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
 
 
 def test_a_saved_plan_shows_the_names_and_never_a_phone(acme: Cli, tmp_path: Path) -> None:
