@@ -11,6 +11,7 @@ import click
 from provisioner import __version__
 from provisioner.cli.commands import LazyGroup
 from provisioner.cli.output import error
+from provisioner.cli.stopping import EXIT_INTERRUPTED
 from provisioner.errors import ConfigError, ProvisionerError
 
 
@@ -77,7 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return 1
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C before apply's own handler
+            error("interrupted")
+            return EXIT_INTERRUPTED
         error("aborted")
         return 1
     return code if isinstance(code, int) else 0

@@ -100,6 +100,9 @@ def render_results_json(
         "run_id": report.run_id if report is not None else None,
         "plan_digest": digest,
         "summary": counts(outcomes),
+        # Stopped by Ctrl-C or SIGTERM: what ran is below, `not_started` changes are left.
+        "interrupted": report.interrupted if report is not None else False,
+        "not_started": report.not_started if report is not None else 0,
         "shops": [
             {
                 "shop": shop,

@@ -156,8 +156,17 @@ def test_apply_json_gives_each_changes_result_per_shop(project: Project) -> None
     result = project.run("apply", "--auto-approve", "--format", "json")
     assert result.code == 0, result.err
     document = json.loads(result.out)
-    assert list(document) == ["format_version", "run_id", "plan_digest", "summary", "shops"]
+    assert list(document) == [
+        "format_version",
+        "run_id",
+        "plan_digest",
+        "summary",
+        "interrupted",
+        "not_started",
+        "shops",
+    ]
     assert document["format_version"] == "1"
+    assert document["interrupted"] is False and document["not_started"] == 0
     assert isinstance(document["run_id"], int)
     assert [s["shop"] for s in document["shops"]] == ["mem", "pdd"]
     assert [s["platform"] for s in document["shops"]] == ["memory", "pinduoduo"]

@@ -8,6 +8,7 @@ writes are slowed down so the signal lands mid-apply.
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -81,3 +82,43 @@ def test_a_closed_stdout_stops_the_printing_never_the_apply(project: Project) ->
     assert "BrokenPipe" not in err and "Traceback" not in err
     assert project.live_accounts("mem") == recorded_accounts(project) == names
     assert "No changes." in project.ok("plan").out
+
+
+def test_ctrl_c_while_planning_exits_130_and_changes_nothing(project: Project) -> None:
+    roster(project)
+    slow = {"PROVISIONER_MEMORY_READ_DELAY": "5"}
+    for command in (("plan",), ("apply", "--auto-approve")):
+        started = project.spawn(*command, env=slow)
+        time.sleep(1.5)  # loaded and reading the shop: no change has started
+        started.send_signal(signal.SIGINT)
+        _, err = started.communicate(timeout=30)
+        assert started.returncode == 130, (command, err)
+        assert err.rstrip().endswith("error: interrupted"), err
+        assert "Traceback" not in err
+    assert project.live_accounts("mem") == set()
+
+
+def test_an_interrupted_apply_says_so_in_its_json(project: Project) -> None:
+    roster(project)
+    planned = len(project.plan_json()["changes"])
+    apply = project.spawn(
+        "apply",
+        "--auto-approve",
+        "--format",
+        "json",
+        "--parallelism",
+        "1",
+        env={"PROVISIONER_MEMORY_DELAY": "0.5"},
+    )
+    deadline = time.monotonic() + 30
+    while len(recorded_accounts(project)) < 1:
+        assert apply.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    apply.send_signal(signal.SIGTERM)
+    out, err = apply.communicate(timeout=30)
+    assert apply.returncode == 130, err
+    document = json.loads(out)
+    assert document["interrupted"] is True
+    results = [r for shop in document["shops"] for r in shop["results"]]
+    assert {r["name"] for r in results if r["kind"] == "account"} == project.live_accounts("mem")
+    assert 0 < document["not_started"] == planned - len(results)

@@ -6,8 +6,9 @@ file (`tests/plugins/*.dist-info`, put on the path by pytest's `pythonpath` and,
 processes tests start, by `PYTHONPATH`; see tests/conftest.py). Users never see it.
 
 `platform: memory` shops live in `<state_dir>/memory/<shop>.json`, written atomically, so
-separate processes (plan, then apply) see the same "platform". Two environment variables
-inject trouble for tests: PROVISIONER_MEMORY_DELAY (seconds each write takes),
+separate processes (plan, then apply) see the same "platform". Environment variables inject
+trouble for tests: PROVISIONER_MEMORY_READ_DELAY (seconds a shop's read takes),
+PROVISIONER_MEMORY_DELAY (seconds each write takes),
 PROVISIONER_MEMORY_ANSWER_DELAY (seconds between a write being done and its answer) and
 PROVISIONER_MEMORY_FAIL (comma-separated resource names whose writes fail).
 """
@@ -72,6 +73,7 @@ class _MemoryShop:
         self.shop = shop
 
     def read(self) -> LiveShop:
+        time.sleep(float(os.environ.get("PROVISIONER_MEMORY_READ_DELAY", "0") or 0))
         data = self._load()
         resources = {}
         for key, entry in data.items():
