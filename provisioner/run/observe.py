@@ -13,13 +13,16 @@ from provisioner.connectors.base import Connector, LiveShop, ShopContext
 from provisioner.connectors.registry import connector_class
 from provisioner.egress import check_endpoint
 from provisioner.errors import ConnectorError, MissingCredentialsError, PlanError
-from provisioner.plan.desired import DesiredState, accounts_by_shop
+from provisioner.plan.desired import DesiredState, Placed, accounts_by_shop
+from provisioner.plan.refresh import unchanged_accounts
 from provisioner.platforms import descriptor
 from provisioner.resources import Address, Resource, ResourceKind
 from provisioner.secrets import Secret, resolve
 
 # The recorded remote ids of one shop's resources of some kinds (see `StateReader.remote_ids`).
 RecordedIds = Callable[[str, frozenset[ResourceKind]], Mapping[Address, str]]
+# One shop's recorded resources (see `StateSnapshot.resources`).
+RecordedOf = Callable[[str], Mapping[Address, Resource]]
 
 
 def work_dir(loaded: LoadedConfig) -> Path:
@@ -31,12 +34,13 @@ def connect(
     loaded: LoadedConfig,
     shops: Iterable[str],
     recorded_ids: RecordedIds | None = None,
-    trusted: Mapping[str, Mapping[str, Resource]] | None = None,
+    trust_recorded: RecordedOf | None = None,
 ) -> dict[str, Connector]:
     """One connector per shop, with its credentials resolved (never printed), the role
     templates its accounts use and, where its platform needs them, the agents' contact phones
-    and the recorded ids of what it reads back by id; `trusted`: per shop, the recorded
-    accounts it may take as read (`plan --refresh=changed`)."""
+    and the recorded ids of what it reads back by id. With `trust_recorded` (`plan
+    --refresh=changed`), each shop may take as read the recorded accounts the config does not
+    change."""
     config = loaded.config
     placed = accounts_by_shop(config)
     desired = DesiredState(config)  # role bindings computed once per platform, not per shop
@@ -73,10 +77,19 @@ def connect(
             language=config.settings.language,
             timezone=config.settings.timezone,
             schedules=config.schedules,
-            trusted=(trusted or {}).get(name, {}),
+            trusted=_trusted(desired, name, placed.get(name, []), trust_recorded),
         )
         connectors[name] = connector_class(shop.platform)(context)
     return connectors
+
+
+def _trusted(
+    desired: DesiredState, shop: str, placed: list[Placed], recorded: RecordedOf | None
+) -> dict[str, Resource]:
+    if recorded is None:
+        return {}
+    capabilities = connector_class(desired.config.shops[shop].platform).capabilities
+    return unchanged_accounts(desired.shop(shop, capabilities, placed).resources, recorded(shop))
 
 
 def problems(connectors: Mapping[str, Connector], parallelism: int = 4) -> list[Finding]:

@@ -10,15 +10,12 @@ from provisioner.config.checks import Finding
 from provisioner.config.heap import paused_gc
 from provisioner.config.loader import LoadedConfig, load_config, located
 from provisioner.connectors.base import Connector
-from provisioner.connectors.registry import connector_class
 from provisioner.connectors.steps import manual_steps
 from provisioner.errors import MissingCredentialsError
-from provisioner.plan.desired import DesiredState, accounts_by_shop
 from provisioner.plan.inventory import AccountAccess, inventory
 from provisioner.plan.model import Plan
 from provisioner.plan.planner import Observed, make_plan, plan_parts, select_shops
-from provisioner.plan.refresh import Refresh, unchanged_accounts
-from provisioner.resources import Resource
+from provisioner.plan.refresh import Refresh
 from provisioner.run.observe import connect, observe, problems
 from provisioner.state import StateReader, StateSnapshot
 from provisioner.state.location import Location, location_of
@@ -59,22 +56,8 @@ def _connect_selected(
 ) -> dict[str, Connector]:
     """Connectors for the selected shops that are not retired (retired ones are only forgotten)."""
     active = [name for name in selected if not loaded.config.shops[name].retired]
-    trusted = _trusted(loaded, state, active) if refresh == "changed" else None
+    trusted = state.resources if refresh == "changed" else None
     return connect(loaded, active, state.remote_ids, trusted)
-
-
-def _trusted(
-    loaded: LoadedConfig, state: StateReader | StateSnapshot, shops: Sequence[str]
-) -> dict[str, dict[str, Resource]]:
-    """Per shop, the recorded accounts the config does not change (`--refresh=changed`)."""
-    config, recorded = loaded.config, state.resources()
-    by_shop, desired_state = accounts_by_shop(config), DesiredState(config)
-    found = {}
-    for name in shops:
-        capabilities = connector_class(config.shops[name].platform).capabilities
-        desired = desired_state.shop(name, capabilities, by_shop.get(name, [])).resources
-        found[name] = unchanged_accounts(desired, recorded)
-    return found
 
 
 def plan_config(
