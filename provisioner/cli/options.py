@@ -61,5 +61,5 @@ verbose_option = click.option(
     "-v",
     "--verbose",
     is_flag=True,
-    help="List low-risk permissions in full (by default each account line counts them).",
+    help="List low-risk permissions in full (by default each row counts them).",
 )

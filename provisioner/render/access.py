@@ -1,7 +1,8 @@
 """The access delta as a reviewer reads it: most dangerous first, by person, risk and account.
 
 Low-risk permissions are many and routine (every agent gets `chat.reply`): renderers count them
-per account line (`+7 low-risk`) unless asked for the full list.
+per row (`+7 low-risk`) unless asked for the full list. `shared` merges one person's rows that
+grant the same at the same risk on several accounts.
 
 The plan lists one AccessChange per permission; a reviewer wants "王 gains finance.view and
 shop.settings on acme-tmall/小王 (critical)", so permissions sharing a person, an account, a
